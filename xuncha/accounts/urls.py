@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("login/", views.login_view, name="login"),
+    path("login/2fa/", views.login_2fa_view, name="login_2fa"),
+    path("logout/", views.logout_view, name="logout"),
+    path("password/", views.password_change_view, name="password_change"),
+    path("profile/", views.profile_view, name="profile"),
+    path("2fa/setup/", views.totp_setup_view, name="totp_setup"),
+    path("2fa/disable/", views.totp_disable_view, name="totp_disable"),
+    path("2fa/recovery-codes/", views.recovery_codes_view, name="recovery_codes"),
+    path("tokens/new/", views.token_create_view, name="token_create"),
+    path("tokens/<int:pk>/revoke/", views.token_revoke_view, name="token_revoke"),
+    path("users/", views.user_list_view, name="user_list"),
+    path("users/new/", views.user_create_view, name="user_create"),
+    path("users/<int:pk>/", views.user_edit_view, name="user_edit"),
+    path("users/<int:pk>/<slug:action>/", views.user_action_view, name="user_action"),
+]

@@ -1,0 +1,286 @@
+"""Sign-in, the second factor, one's own profile, and account administration."""
+
+import time
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from xuncha.lib import ratelimit
+from xuncha.lib.errors import DomainError
+from xuncha.web.access import allow, public, signed_in
+from xuncha.web.forms import add_domain_error
+from xuncha.web.paging import paginate
+
+from . import selectors, services
+from .forms import CodeForm, LoginForm, PasswordChangeForm, TokenForm, UserForm
+from .models import User
+from .roles import Role
+
+PENDING_KEY = "xuncha_pending_2fa"
+PENDING_SECONDS = 300
+SETUP_SECRET_KEY = "xuncha_totp_setup_secret"  # noqa: S105 (a session key name)
+AUTH_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _safe_next(request: HttpRequest, default: str = "web:home") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return reverse(default)
+
+
+def _client_ident(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect(_safe_next(request))
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not ratelimit.hit("login-ip", _client_ident(request), limit=30, window=900):
+            form.add_error(None, _("Too many sign-in attempts from this address. Wait a few "
+                                   "minutes and try again."))
+        else:
+            try:
+                user = services.login_check_password(
+                    username=form.cleaned_data["username"],
+                    password=form.cleaned_data["password"], ip=_client_ident(request))
+            except services.LoginRefused as exc:
+                form.add_error(None, exc.message)
+            else:
+                if user.totp_enabled:
+                    request.session.cycle_key()
+                    request.session[PENDING_KEY] = {"uid": user.pk, "at": int(time.time()),
+                                                    "next": _safe_next(request)}
+                    return redirect("accounts:login_2fa")
+                login(request, user, backend=AUTH_BACKEND)
+                services.login_succeeded(user=user, method="password",
+                                         ip=_client_ident(request))
+                return redirect(_safe_next(request))
+    return render(request, "accounts/login.html",
+                  {"form": form, "next": request.GET.get("next", "")})
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def login_2fa_view(request: HttpRequest) -> HttpResponse:
+    pending = request.session.get(PENDING_KEY)
+    if not pending or time.time() - pending["at"] > PENDING_SECONDS:
+        request.session.pop(PENDING_KEY, None)
+        messages.info(request, _("Please sign in again."))
+        return redirect("accounts:login")
+    user = User.objects.filter(pk=pending["uid"], is_active=True).first()
+    if user is None or user.is_locked:
+        request.session.pop(PENDING_KEY, None)
+        messages.error(request, _("This account cannot sign in now."))
+        return redirect("accounts:login")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            method = services.totp_verify(user=user, code=form.cleaned_data["code"],
+                                          ip=_client_ident(request))
+        except services.LoginRefused as exc:
+            form.add_error("code", exc.message)
+        else:
+            request.session.pop(PENDING_KEY, None)
+            login(request, user, backend=AUTH_BACKEND)
+            services.login_succeeded(user=user, method=f"password+{method}",
+                                     ip=_client_ident(request))
+            if method == "recovery":
+                messages.warning(request, _("You signed in with a recovery code. Each code "
+                                            "works once; generate new ones if few are left."))
+            return redirect(pending.get("next") or "web:home")
+    return render(request, "accounts/login_2fa.html", {"form": form})
+
+
+@signed_in
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    services.logout_recorded(user=request.user)
+    logout(request)
+    messages.info(request, _("You have signed out."))
+    return redirect("accounts:login")
+
+
+@signed_in
+@require_http_methods(["GET", "POST"])
+def password_change_view(request: HttpRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_change(user=request.user,
+                                     old_password=form.cleaned_data["old_password"],
+                                     new_password=form.cleaned_data["new_password"])
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            login(request, request.user, backend=AUTH_BACKEND)  # keep the session valid
+            messages.success(request, _("Your password was changed."))
+            return redirect("accounts:profile")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+@signed_in
+def profile_view(request: HttpRequest) -> HttpResponse:
+    tokens = selectors.tokens_of(user=request.user)
+    return render(request, "accounts/profile.html", {
+        "tokens": tokens, "token_form": TokenForm(),
+        "recovery_left": request.user.recovery_codes.filter(used_at__isnull=True).count(),
+    })
+
+
+@signed_in
+@require_http_methods(["GET", "POST"])
+def totp_setup_view(request: HttpRequest) -> HttpResponse:
+    if request.user.totp_enabled:
+        messages.info(request, _("Two-factor sign-in is already on."))
+        return redirect("accounts:profile")
+    secret = request.session.get(SETUP_SECRET_KEY) or services.totp_new_secret()
+    request.session[SETUP_SECRET_KEY] = secret
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = services.totp_enable(user=request.user, secret=secret,
+                                         code=form.cleaned_data["code"])
+        except DomainError as exc:
+            form.add_error("code", exc.message)
+        else:
+            request.session.pop(SETUP_SECRET_KEY, None)
+            return render(request, "accounts/recovery_codes.html", {"codes": codes})
+    uri = services.totp_uri(user=request.user, secret=secret)
+    qr_svg = segno.make(uri, error="m").svg_inline(scale=4, dark="#1f2937")
+    return render(request, "accounts/totp_setup.html", {
+        "form": form, "secret": secret, "qr_svg": qr_svg,
+        "required": request.user.needs_two_factor,
+    })
+
+
+@signed_in
+@require_POST
+def totp_disable_view(request: HttpRequest) -> HttpResponse:
+    if request.user.needs_two_factor:
+        messages.error(request, _("Your committee requires two-factor sign-in; it cannot be "
+                                  "turned off."))
+        return redirect("accounts:profile")
+    services.totp_disable(actor=request.user, user=request.user)
+    messages.success(request, _("Two-factor sign-in is off."))
+    return redirect("accounts:profile")
+
+
+@signed_in
+@require_POST
+def recovery_codes_view(request: HttpRequest) -> HttpResponse:
+    try:
+        codes = services.recovery_codes_regenerate(user=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("accounts:profile")
+    return render(request, "accounts/recovery_codes.html", {"codes": codes})
+
+
+@signed_in
+@require_POST
+def token_create_view(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST)
+    if form.is_valid():
+        try:
+            token, secret = services.token_create(user=request.user,
+                                                  name=form.cleaned_data["name"],
+                                                  days=form.cleaned_data["days"])
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            return render(request, "accounts/token_created.html",
+                          {"token": token, "secret": secret})
+    else:
+        messages.error(request, _("Give the token a name and a validity of 1 to 366 days."))
+    return redirect("accounts:profile")
+
+
+@signed_in
+@require_POST
+def token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
+    token = selectors.token_get(user=request.user, pk=pk)
+    services.token_revoke(user=request.user, token=token)
+    messages.success(request, _("The token was revoked."))
+    return redirect("accounts:profile")
+
+
+# --- account administration -----------------------------------------------------------
+
+
+@allow(Role.OFFICE, admin=True, platform=True)
+def user_list_view(request: HttpRequest) -> HttpResponse:
+    qs = selectors.users_managed_by(user=request.user)
+    q = request.GET.get("q", "").strip()
+    role = request.GET.get("role", "")
+    qs = selectors.users_filter(qs, q=q, role=role)
+    page = paginate(request, qs)
+    template = "accounts/_user_rows.html" if request.htmx else "accounts/user_list.html"
+    return render(request, template, {"page": page, "q": q, "role": role,
+                                      "roles": Role.choices})
+
+
+@allow(Role.OFFICE, admin=True, platform=True)
+@require_http_methods(["GET", "POST"])
+def user_create_view(request: HttpRequest) -> HttpResponse:
+    form = UserForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user, password = services.user_create(actor=request.user, data=form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            return render(request, "accounts/user_password.html",
+                          {"account": user, "password": password, "created": True})
+    return render(request, "accounts/user_form.html", {"form": form})
+
+
+@allow(Role.OFFICE, admin=True, platform=True)
+@require_http_methods(["GET", "POST"])
+def user_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    account = selectors.user_get_managed(user=request.user, pk=pk)
+    form = UserForm(request.POST or None, actor=request.user, instance=account)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_update(actor=request.user, user=account, data=form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("The account was saved."))
+            return redirect("accounts:user_edit", pk=account.pk)
+    return render(request, "accounts/user_form.html", {"form": form, "account": account})
+
+
+@allow(Role.OFFICE, admin=True, platform=True)
+@require_POST
+def user_action_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    account = selectors.user_get_managed(user=request.user, pk=pk)
+    try:
+        if action == "reset-password":
+            password = services.user_reset_password(actor=request.user, user=account)
+            return render(request, "accounts/user_password.html",
+                          {"account": account, "password": password, "created": False})
+        if action == "unlock":
+            services.user_unlock(actor=request.user, user=account)
+            messages.success(request, _("The account was unlocked."))
+        elif action == "reset-2fa":
+            services.totp_disable(actor=request.user, user=account)
+            messages.success(request, _("Two-factor sign-in was reset; the person sets it up "
+                                        "again at the next sign-in if it is required."))
+        else:
+            messages.error(request, _("Unknown action."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("accounts:user_edit", pk=account.pk)

@@ -1,0 +1,142 @@
+"""Reads of organization data, scoped to the reader. Views never query these models directly.
+
+Scope rules (DESIGN.md "Who uses it"):
+- office, leadership, team and oversight read their own committee and every committee
+  below it (an upper committee reads its lower committees, never a sibling's);
+- a liaison reads only their own unit and the units under it;
+- receivers read no organization pages;
+- platform operators (superusers) read everything.
+Writes are narrower: only the office of the committee that owns the record.
+"""
+
+from django.db.models import Q, QuerySet
+
+from xuncha.accounts.roles import Role
+from xuncha.lib.errors import NotFound
+
+from .models import Cadre, Committee, Inspector, Term, Unit
+
+ORG_READ_ROLES = (Role.OFFICE, Role.LEADERSHIP, Role.TEAM, Role.OVERSIGHT)
+
+
+def committee_subtree(committee: Committee) -> QuerySet[Committee]:
+    return Committee.objects.filter(path__startswith=committee.path)
+
+
+def committees_visible_to(*, user) -> QuerySet[Committee]:
+    if user.is_superuser:
+        return Committee.objects.all()
+    if user.role in ORG_READ_ROLES and user.committee_id:
+        return committee_subtree(user.committee)
+    if user.committee_id:
+        return Committee.objects.filter(pk=user.committee_id)
+    return Committee.objects.none()
+
+
+def committee_ids_readable(*, user) -> QuerySet:
+    """Ids of the committees whose organization data ``user`` may read."""
+    if user.is_superuser:
+        return Committee.objects.values("pk")
+    if user.role in ORG_READ_ROLES and user.committee_id:
+        return committee_subtree(user.committee).values("pk")
+    return Committee.objects.none().values("pk")
+
+
+def units_visible_to(*, user) -> QuerySet[Unit]:
+    if user.role == Role.LIAISON and user.unit_id:
+        ids = unit_descendant_ids(unit_id=user.unit_id, include_self=True)
+        return Unit.objects.filter(pk__in=ids)
+    return Unit.objects.filter(committee__in=committee_ids_readable(user=user))
+
+
+def unit_descendant_ids(*, unit_id: int, include_self: bool = False) -> set[int]:
+    """Ids of every unit below ``unit_id`` (breadth-first; trees are a few levels deep)."""
+    found: set[int] = {unit_id} if include_self else set()
+    frontier = [unit_id]
+    while frontier:
+        children = list(Unit.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+        frontier = [c for c in children if c not in found]
+        found.update(frontier)
+    return found
+
+
+def cadres_visible_to(*, user) -> QuerySet[Cadre]:
+    if user.role == Role.LIAISON:
+        return Cadre.objects.filter(unit__in=units_visible_to(user=user))
+    readable = committee_ids_readable(user=user)
+    return Cadre.objects.filter(Q(unit__committee__in=readable) | Q(managing_committee__in=readable))
+
+
+def inspectors_visible_to(*, user) -> QuerySet[Inspector]:
+    if user.role == Role.LIAISON:
+        return Inspector.objects.none()
+    return Inspector.objects.filter(committee__in=committee_ids_readable(user=user))
+
+
+def terms_visible_to(*, user) -> QuerySet[Term]:
+    return Term.objects.filter(committee__in=committees_visible_to(user=user))
+
+
+def get_visible(qs: QuerySet, pk) -> object:
+    """The object with ``pk`` in ``qs``, or NotFound — the same for missing and forbidden."""
+    try:
+        return qs.get(pk=int(pk))
+    except (ValueError, TypeError, qs.model.DoesNotExist):
+        raise NotFound() from None
+
+
+def can_write_committee_data(*, user, committee_id: int | None) -> bool:
+    """Only the committee's own office (or a platform operator) changes its records."""
+    if user.is_superuser:
+        return True
+    return user.role == Role.OFFICE and committee_id is not None and user.committee_id == committee_id
+
+
+# --- filters used by list pages and the API -------------------------------------------
+
+
+def units_filter(qs: QuerySet[Unit], *, q: str = "", kind: str = "", committee: int | None = None,
+                 archived: str = "") -> QuerySet[Unit]:
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q) | Q(locality__icontains=q))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if committee:
+        qs = qs.filter(committee_id=committee)
+    if archived == "yes":
+        qs = qs.filter(archived_at__isnull=False)
+    elif archived != "all":
+        qs = qs.filter(archived_at__isnull=True)
+    return qs
+
+
+def cadres_filter(qs: QuerySet[Cadre], *, q: str = "", rank: str = "", unit: int | None = None,
+                  principal: str = "", archived: str = "") -> QuerySet[Cadre]:
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(position__icontains=q) | Q(unit__name__icontains=q))
+    if rank:
+        qs = qs.filter(rank=rank)
+    if unit:
+        qs = qs.filter(unit_id=unit)
+    if principal == "yes":
+        qs = qs.filter(is_principal=True)
+    if archived == "yes":
+        qs = qs.filter(archived_at__isnull=False)
+    elif archived != "all":
+        qs = qs.filter(archived_at__isnull=True)
+    return qs
+
+
+def inspectors_filter(qs: QuerySet[Inspector], *, q: str = "", expertise: str = "",
+                      archived: str = "") -> QuerySet[Inspector]:
+    if q:
+        qs = qs.filter(Q(cadre__name__icontains=q) | Q(cadre__unit__name__icontains=q))
+    if expertise:
+        # JSON containment differs by backend; a quoted substring match is exact enough
+        # because expertise values are fixed identifiers.
+        qs = qs.filter(expertise__icontains=f'"{expertise}"')
+    if archived == "yes":
+        qs = qs.filter(archived_at__isnull=False)
+    elif archived != "all":
+        qs = qs.filter(archived_at__isnull=True)
+    return qs

@@ -1,0 +1,11 @@
+from django.core.management.base import BaseCommand
+
+from xuncha.web.demo import demo_logins
+
+
+class Command(BaseCommand):
+    help = "Print one line per demo account: role username password."
+
+    def handle(self, *args, **options):
+        for role, username, password in demo_logins():
+            self.stdout.write(f"{role} {username} {password}")

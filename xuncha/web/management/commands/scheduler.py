@@ -1,0 +1,30 @@
+import time
+
+from django.core.management.base import BaseCommand
+
+from xuncha.lib.periodic import JOBS
+
+
+class Command(BaseCommand):
+    help = "Enqueue the periodic jobs (sweeps, reminders) when they are due; runs until stopped."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--once", action="store_true", help="enqueue every job once and exit")
+
+    def handle(self, *args, **options):
+        if options["once"]:
+            for job in JOBS:
+                job.enqueue()
+                self.stdout.write(f"enqueued {job.name}")
+            return
+        due = {job.name: 0.0 for job in JOBS}
+        while True:
+            now = time.monotonic()
+            for job in JOBS:
+                if now >= due[job.name]:
+                    try:
+                        job.enqueue()
+                    except Exception as exc:  # keep scheduling the others
+                        self.stderr.write(f"{job.name}: {exc}")
+                    due[job.name] = now + job.every_minutes * 60
+            time.sleep(20)

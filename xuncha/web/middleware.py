@@ -1,0 +1,91 @@
+"""Request-wide policies: security headers, the interface language, the client address."""
+
+from django.conf import settings
+from django.utils import translation
+
+from xuncha.lib.requestctx import reset_client_ip, set_client_ip
+
+LANGUAGE_COOKIE = "xuncha_language"
+SUPPORTED = {code for code, _name in settings.LANGUAGES}
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", settings.XUNCHA_CSP)
+        response.headers.setdefault("Permissions-Policy",
+                                    "camera=(), microphone=(), geolocation=(), payment=()")
+        response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            # Case data must not linger in shared browser caches.
+            response.headers.setdefault("Cache-Control", "no-store, private")
+        return response
+
+
+class LanguageMiddleware:
+    """Chinese unless the person chose English (cookie); the browser's Accept-Language is
+    ignored on purpose: the product is zh-hans first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = request.COOKIES.get(LANGUAGE_COOKIE, "")
+        if language not in SUPPORTED:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        translation.deactivate()
+        return response
+
+
+class RequestContextMiddleware:
+    """Make the client address available to audit events, for signed-in staff only."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        ip = None
+        if request.user.is_authenticated:
+            ip = request.META.get("REMOTE_ADDR")
+            if getattr(settings, "XUNCHA_TRUST_X_FORWARDED_FOR", False):
+                forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+                ip = forwarded.split(",")[0].strip() or ip
+        token = set_client_ip(ip)
+        try:
+            return self.get_response(request)
+        finally:
+            reset_client_ip(token)
+
+
+class DomainErrorMiddleware:
+    """Turn a service's refusal that escaped a view into the right page, never a 500:
+    NotFound → 404 (the same page as a missing object), Forbidden → 403, any other
+    DomainError → 400 with its message."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.shortcuts import render
+
+        from xuncha.lib.errors import DomainError, Forbidden, NotFound
+
+        if request.path.startswith("/api/"):
+            return None
+        if isinstance(exception, NotFound):
+            return render(request, "errors/404.html", status=404)
+        if isinstance(exception, Forbidden):
+            return render(request, "errors/403.html", {"message": exception.message}, status=403)
+        if isinstance(exception, DomainError):
+            return render(request, "errors/400.html", {"message": exception.message}, status=400)
+        return None
