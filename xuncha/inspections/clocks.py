@@ -1,0 +1,124 @@
+"""Clocks (DESIGN.md "Clocks"): each deadline is computed from the event that starts it, so
+moving the event moves the deadline. Apps register providers that list the deadlines a
+user should watch (the "my deadlines" page, the home panel and the sweeps use them)."""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from xuncha.lib import workdays
+
+from .models import ClockPolicy, WorkdayOverride
+
+#: Yellow when this many working days or fewer are left, for clocks without their own rule.
+DEFAULT_YELLOW_WORKDAYS = 3
+
+
+def calendar_for(committee_id: int | None) -> workdays.Calendar:
+    """The official calendar with the platform's and the committee's overrides."""
+    rows = WorkdayOverride.objects.filter(committee__isnull=True).values_list("date",
+                                                                                "is_workday")
+    overrides = dict(rows)
+    if committee_id:
+        overrides.update(WorkdayOverride.objects.filter(committee_id=committee_id)
+                         .values_list("date", "is_workday"))
+    return workdays.Calendar(overrides=overrides)
+
+
+def policy_for(committee) -> ClockPolicy:
+    policy = ClockPolicy.objects.filter(committee=committee).first()
+    return policy or ClockPolicy(committee=committee)
+
+
+def report_months(committee, policy: ClockPolicy | None = None) -> int:
+    policy = policy or policy_for(committee)
+    if policy.report_months:
+        return policy.report_months
+    return 2 if committee.is_inspection_level_xunshi else 3
+
+
+@dataclass
+class Deadline:
+    key: str
+    label: object
+    due: datetime.date
+    subject: str = ""
+    url: str = ""
+    done: bool = False
+    level: str = "grey"
+    days_left: int = 0
+    starts: str = ""
+
+
+def light(*, due: datetime.date, today: datetime.date, done: bool = False,
+          calendar: workdays.Calendar | None = None,
+          yellow_workdays: int = DEFAULT_YELLOW_WORKDAYS) -> str:
+    """done (blue) / red (overdue) / yellow (few working days left) / green."""
+    if done:
+        return "done"
+    if due < today:
+        return "red"
+    left = (calendar or workdays.DEFAULT).workdays_between(today, due)
+    return "yellow" if left <= yellow_workdays else "green"
+
+
+def measure_light(*, due: datetime.date, today: datetime.date, done: bool,
+                  green_days: int = 20, yellow_days: int = 10) -> str:
+    """The rectification ledger's rule: nothing until ``green_days`` left, then green,
+    yellow at ``yellow_days``, red when overdue (calendar days, as practised)."""
+    if done:
+        return "done"
+    left = (due - today).days
+    if left < 0:
+        return "red"
+    if left <= yellow_days:
+        return "yellow"
+    if left <= green_days:
+        return "green"
+    return "grey"
+
+
+def finish(deadline: Deadline, *, today: datetime.date,
+           calendar: workdays.Calendar | None = None) -> Deadline:
+    deadline.days_left = (deadline.due - today).days
+    if deadline.level == "grey":
+        deadline.level = light(due=deadline.due, today=today, done=deadline.done,
+                               calendar=calendar)
+    return deadline
+
+
+# --- providers --------------------------------------------------------------------------
+
+DeadlineProvider = Callable[[object, datetime.date], list[Deadline]]
+PROVIDERS: list[DeadlineProvider] = []
+
+
+def register(provider: DeadlineProvider) -> None:
+    if provider not in PROVIDERS:
+        PROVIDERS.append(provider)
+
+
+def deadlines_for(user, today: datetime.date, *, include_done: bool = False) -> list[Deadline]:
+    items: list[Deadline] = []
+    for provider in PROVIDERS:
+        items.extend(provider(user, today))
+    if not include_done:
+        items = [d for d in items if not d.done]
+    order = {"red": 0, "yellow": 1, "green": 2, "grey": 3, "done": 4}
+    return sorted(items, key=lambda d: (order.get(d.level, 5), d.due))
+
+
+# --- the inspection's own clocks ----------------------------------------------------------
+
+
+def notice_due(inspection, *, calendar=None, policy=None) -> datetime.date:
+    """The target is notified this many working days before stationing."""
+    calendar = calendar or calendar_for(inspection.committee_id)
+    policy = policy or policy_for(inspection.committee)
+    return calendar.add_workdays(inspection.stationed_on, -policy.notice_workdays)
+
+
+NOTICE_LABEL = _("Notify the target before stationing")
+INTAKE_LABEL = _("Petition intake closes")
