@@ -1,0 +1,124 @@
+"""Reads of petitions. Only the committee's office and the team of the petition's
+inspection see a petition at all; everyone else (liaisons, receivers, the leading group,
+oversight, other teams, other committees) gets the same 404 as for a missing one."""
+
+import datetime
+
+from django.db import connection
+from django.db.models import BooleanField, Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+from xuncha.accounts.roles import Role
+
+from . import search as fts
+from .models import Petition, PetitionSubject, RevealRequest, RevealStatus, Route
+
+
+def petitions_visible_to(*, user) -> QuerySet[Petition]:
+    if not getattr(user, "is_authenticated", False):
+        return Petition.objects.none()
+    if user.role == Role.OFFICE and user.committee_id:
+        return Petition.objects.filter(committee_id=user.committee_id)
+    if user.role == Role.TEAM and user.inspector_id:
+        # The team's own queue only: late petitions go to the regular petition office and
+        # the office's queue is not the team's.
+        return Petition.objects.filter(
+            route=Route.INSPECTION,
+            inspection__team__members__inspector_id=user.inspector_id)
+    return Petition.objects.none()
+
+
+def petition_for(*, user, pk) -> Petition:
+    """One visible petition with what its page shows, or NotFound."""
+    from xuncha.inspections.selectors import get_or_404
+
+    return get_or_404(petitions_visible_to(user=user).select_related(
+        "inspection__unit", "inspection__team__round__committee", "unit", "triaged_by",
+        "duplicate_of", "committee", "transfer", "created_by"), pk)
+
+
+def search(qs: QuerySet[Petition], q: str) -> QuerySet[Petition]:
+    """Petitions whose text contains every run of the query (see ``search.py``)."""
+    q = (q or "").strip()
+    if not q:
+        return qs
+    if connection.vendor == "postgresql":
+        tsquery, singles = fts.parse_query(q)
+        if not tsquery and not singles:
+            return qs.none()
+        if tsquery:
+            qs = qs.alias(matched=RawSQL(
+                "petitions_petition.search_vector @@ to_tsquery('simple', %s)", [tsquery],
+                output_field=BooleanField())).filter(matched=True)
+        for char in singles:
+            qs = qs.filter(content__contains=char)
+        return qs
+    parts = fts.query_runs(q)
+    if not parts:
+        return qs.none()
+    for part in parts:
+        qs = qs.filter(search_text__contains=part)
+    return qs
+
+
+def subject_match(name: str) -> QuerySet[PetitionSubject]:
+    """Subjects whose name contains ``name``; on PostgreSQL also names similar to it
+    (pg_trgm, for a mistyped character in a three-character name)."""
+    name = name.strip()[:64]
+    subjects = PetitionSubject.objects.all()
+    if connection.vendor == "postgresql" and len(name) >= 3:
+        return subjects.filter(Q(name__contains=name) | Q(pk__in=RawSQL(
+            "SELECT id FROM petitions_petitionsubject WHERE name %% %s", [name])))
+    return subjects.filter(name__contains=name)
+
+
+def petitions_filter(qs: QuerySet[Petition], *, q: str = "", inspection: int | None = None,
+                     channel: str = "", category: str = "", status: str = "", route: str = "",
+                     subject: str = "", date_from: datetime.date | None = None,
+                     date_to: datetime.date | None = None) -> QuerySet[Petition]:
+    if inspection:
+        qs = qs.filter(inspection_id=inspection)
+    if channel:
+        qs = qs.filter(channel=channel)
+    if category:
+        qs = qs.filter(Q(category=category) | Q(transfer_category=category))
+    if status:
+        qs = qs.filter(status=status)
+    if route:
+        qs = qs.filter(route=route)
+    if subject and subject.strip():
+        # A semi-join on the subjects that match (no DISTINCT over the petitions).
+        qs = qs.filter(pk__in=subject_match(subject).values("petition_id"))
+    if date_from:
+        qs = qs.filter(received_at__gte=_start_of(date_from))
+    if date_to:
+        qs = qs.filter(received_at__lt=_start_of(date_to + datetime.timedelta(days=1)))
+    return search(qs, q)
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    """Midnight in the platform's time zone (a range on ``received_at`` keeps its index)."""
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
+def reveal_requests_for(*, user) -> QuerySet[RevealRequest]:
+    """Custodians: every request of their committee. Other office staff and team members:
+    their own requests."""
+    if user.role == Role.OFFICE and user.is_custodian and user.committee_id:
+        return RevealRequest.objects.filter(petition__committee_id=user.committee_id)
+    if user.role in (Role.OFFICE, Role.TEAM):
+        return RevealRequest.objects.filter(requested_by=user)
+    return RevealRequest.objects.none()
+
+
+def reveal_requests_for_custodian(*, user) -> QuerySet[RevealRequest]:
+    if user.role == Role.OFFICE and user.is_custodian and user.committee_id:
+        return RevealRequest.objects.filter(petition__committee_id=user.committee_id)
+    return RevealRequest.objects.none()
+
+
+def pending_reveals_count(*, user) -> int:
+    return reveal_requests_for_custodian(user=user).filter(
+        status=RevealStatus.PENDING).exclude(requested_by=user).count()
