@@ -1,0 +1,194 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from xuncha.accounts.roles import ReceiverBody
+from xuncha.organizations.models import Cadre, Inspector, UnitKind
+from xuncha.web.forms import DateInput, FilterForm
+
+from .models import (
+    Activity,
+    ActivityKind,
+    ClueHandling,
+    FourForms,
+    Problem,
+    ProblemCategory,
+    Responsibility,
+)
+from .services import FEEDBACK_RECIPIENTS
+
+
+class ActivityForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ActivityKind.choices)
+    held_on = forms.DateField(label=_("Date"), widget=DateInput())
+    title = forms.CharField(label=_("Subject"), max_length=200)
+    interviewee = forms.ModelChoiceField(label=_("Interviewee"), queryset=Cadre.objects.none(),
+                                         required=False)
+    interviewee_name = forms.CharField(label=_("Interviewee (if not a recorded cadre)"),
+                                       max_length=64, required=False)
+    interviewers = forms.ModelMultipleChoiceField(
+        label=_("Interviewers"), queryset=Inspector.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple, help_text=_("Two members hold each talk."))
+    location = forms.CharField(label=_("Place"), max_length=200, required=False)
+    record = forms.CharField(label=_("Record"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 6}))
+    signed_record = forms.FileField(label=_("Signed record (scan)"), required=False)
+    participants = forms.IntegerField(label=_("Participants"), min_value=0, required=False)
+    questionnaires_sent = forms.IntegerField(label=_("Questionnaires handed out"), min_value=0,
+                                             required=False)
+    questionnaires_returned = forms.IntegerField(label=_("Questionnaires returned"), min_value=0,
+                                                 required=False)
+    satisfaction = forms.DecimalField(label=_("Satisfied or basically satisfied (%)"),
+                                      min_value=0, max_value=100, decimal_places=2,
+                                      required=False)
+
+    def __init__(self, *args, cadres, inspectors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["interviewee"].queryset = cadres
+        self.fields["interviewers"].queryset = inspectors
+
+
+class ProblemForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    category = forms.ModelChoiceField(label=_("Category"), queryset=ProblemCategory.objects.none())
+    manifestation = forms.CharField(label=_("Manifestation (表现)"),
+                                    widget=forms.Textarea(attrs={"rows": 6}))
+    basis = forms.CharField(label=_("Basis (定性依据)"), required=False,
+                            widget=forms.Textarea(attrs={"rows": 3}))
+    responsibility = forms.ChoiceField(label=_("Responsibility"),
+                                       choices=[("", "—"), *Responsibility.choices],
+                                       required=False)
+    persons = forms.ModelMultipleChoiceField(label=_("Responsible persons"),
+                                             queryset=Cadre.objects.none(), required=False)
+    persons_text = forms.CharField(label=_("Other responsible persons"), max_length=200,
+                                   required=False)
+    activities = forms.ModelMultipleChoiceField(label=_("Evidence: activities"),
+                                                queryset=Activity.objects.none(), required=False,
+                                                widget=forms.CheckboxSelectMultiple)
+    found_on = forms.DateField(label=_("Found on"), widget=DateInput())
+    found_by = forms.ModelChoiceField(label=_("Found by"), queryset=Inspector.objects.none(),
+                                      required=False)
+    immediate = forms.BooleanField(label=_("Rectify at once (立行立改)"), required=False)
+
+    def __init__(self, *args, categories, cadres, activities, inspectors, petitions=None,
+                 **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = categories
+        self.fields["persons"].queryset = cadres
+        self.fields["activities"].queryset = activities
+        self.fields["found_by"].queryset = inspectors
+        if petitions is not None:
+            self.fields["petitions"] = forms.ModelMultipleChoiceField(
+                label=_("Evidence: petitions"), queryset=petitions, required=False,
+                widget=forms.CheckboxSelectMultiple)
+
+    @staticmethod
+    def initial_for(problem: Problem) -> dict:
+        data = {f: getattr(problem, f) for f in (
+            "title", "manifestation", "basis", "responsibility", "persons_text", "found_on",
+            "immediate", "version")}
+        data |= {"category": problem.category_id, "found_by": problem.found_by_id,
+                 "persons": list(problem.persons.values_list("pk", flat=True)),
+                 "activities": list(problem.activities.values_list("pk", flat=True))}
+        data["petitions"] = list(problem.petitions.values_list("pk", flat=True))
+        return data
+
+
+class MeetingForm(forms.Form):
+    meeting_on = forms.DateField(label=_("Team meeting on"), widget=DateInput())
+    opinion = forms.CharField(label=_("Team meeting opinion"), max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class FixedForm(forms.Form):
+    on = forms.DateField(label=_("Fixed on"), widget=DateInput())
+    note = forms.CharField(label=_("How it was fixed"), max_length=4000,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class FileForm(forms.Form):
+    file = forms.FileField(label=_("File"))
+
+
+class ClueForm(forms.Form):
+    subject = forms.ModelChoiceField(label=_("Cadre concerned"), queryset=Cadre.objects.none(),
+                                     required=False)
+    subject_name = forms.CharField(label=_("Person concerned (if not a recorded cadre)"),
+                                   max_length=64, required=False)
+    problem = forms.ModelChoiceField(label=_("Related problem"), queryset=Problem.objects.none(),
+                                     required=False)
+    content = forms.CharField(label=_("What was found"), widget=forms.Textarea(attrs={"rows": 8}))
+
+    def __init__(self, *args, cadres, problems, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subject"].queryset = cadres
+        self.fields["problem"].queryset = problems
+
+
+class ClueTransferForm(forms.Form):
+    body = forms.ChoiceField(label=_("Transfer to"), choices=ReceiverBody.choices)
+    on = forms.DateField(label=_("Transferred on"), widget=DateInput())
+
+
+class ClueHandleForm(forms.Form):
+    handling = forms.ChoiceField(label=_("Handling"), choices=ClueHandling.choices)
+
+
+class ClueReportForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome (four forms)"), choices=FourForms.choices)
+    note = forms.CharField(label=_("Outcome"), max_length=4000,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+    on = forms.DateField(label=_("Date"), widget=DateInput())
+    close = forms.BooleanField(label=_("Close the clue"), required=False)
+
+
+class ReportEditForm(forms.Form):
+    summary = forms.CharField(label=_("Overview"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 6}))
+    problems = forms.ModelMultipleChoiceField(label=_("Problems"),
+                                              queryset=Problem.objects.none(), required=False,
+                                              widget=forms.CheckboxSelectMultiple)
+    none_found = forms.BooleanField(label=_("No problems found"), required=False)
+    conclusion = forms.CharField(label=_("Suggestions"), required=False,
+                                 widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, problems, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["problems"].queryset = problems
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(label=_("Comment"), max_length=4000, required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class FeedbackForm(forms.Form):
+    principal_meeting_on = forms.DateField(label=_("One-to-one with the principal leader on"),
+                                           widget=DateInput())
+    team_meeting_on = forms.DateField(label=_("Feedback to the leadership team on"),
+                                      widget=DateInput())
+    feedback_on = forms.DateField(label=_("Feedback date (starts the rectification clocks)"),
+                                  widget=DateInput())
+    opinion = forms.CharField(label=_("Feedback opinion"), widget=forms.Textarea(attrs={"rows": 8}))
+    recipients = forms.MultipleChoiceField(
+        label=_("Copies to (四抄告)"), choices=[(r, r) for r in FEEDBACK_RECIPIENTS],
+        required=False, widget=forms.CheckboxSelectMultiple,
+        initial=list(FEEDBACK_RECIPIENTS))
+
+
+class LibraryFilter(FilterForm):
+    q = forms.CharField(label=_("Search"), required=False)
+    category = forms.ModelChoiceField(label=_("Category"), queryset=ProblemCategory.objects.none(),
+                                      required=False, empty_label=_("All categories"))
+    kind = forms.ChoiceField(label=_("Unit kind"), choices=[("", _("All kinds")),
+                                                            *UnitKind.choices], required=False)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
+
+    def __init__(self, *args, categories, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = categories
