@@ -1,0 +1,116 @@
+"""What the rectification app adds: menus, clocks, the inspection panel, the bell, the
+periodic sweep and the demo."""
+
+import datetime
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from xuncha.accounts.roles import Role
+from xuncha.inspections import clocks
+from xuncha.lib import periodic
+from xuncha.web import context, home
+
+PLAN_LABEL = _("Rectification plan due")
+REPORT_LABEL = _("Rectification report due")
+
+
+def rectification_deadlines(user, today: datetime.date) -> list[clocks.Deadline]:
+    from xuncha.findings.services import rectification_due_dates
+    from xuncha.inspections.models import InspectionStatus
+
+    from .models import Plan, PlanStatus, ReportState
+    from .selectors import rectification_inspections
+
+    if user.role not in (Role.LIAISON, Role.OFFICE, Role.TEAM):
+        return []
+    items = []
+    qs = rectification_inspections(user=user).filter(
+        status__in=[InspectionStatus.FEEDBACK, InspectionStatus.RECTIFYING]).select_related(
+        "unit", "team", "committee")
+    plans = {p.inspection_id: p for p in Plan.objects.filter(inspection__in=qs)}
+    for inspection in qs:
+        plan_due, report_due = rectification_due_dates(inspection)
+        url = reverse("rectification:overview", args=[inspection.pk])
+        plan = plans.get(inspection.pk)
+        items.append(clocks.finish(clocks.Deadline(
+            key="plan", label=PLAN_LABEL, subject=inspection.unit.name, url=url, due=plan_due,
+            done=plan is not None and plan.status != PlanStatus.DRAFT), today=today))
+        items.append(clocks.finish(clocks.Deadline(
+            key="rect_report", label=REPORT_LABEL, subject=inspection.unit.name, url=url,
+            due=report_due, done=inspection.rectification_reports.filter(
+                state=ReportState.ACCEPTED).exists()), today=today))
+    return items
+
+
+def measure_deadlines(user, today: datetime.date) -> list[clocks.Deadline]:
+    """Open measures of the liaison's unit (the office sees them in the ledger lists)."""
+    from .models import OPEN_MEASURE
+    from .selectors import measures_visible_to
+
+    if user.role != Role.LIAISON:
+        return []
+    items = []
+    for m in measures_visible_to(user=user).filter(status__in=OPEN_MEASURE).order_by(
+            "deadline")[:200]:
+        level = clocks.measure_light(due=m.deadline, today=today, done=False)
+        items.append(clocks.finish(clocks.Deadline(
+            key="measure", label=_("Measure %(n)d") % {"n": m.number}, subject=m.text[:40],
+            url=reverse("rectification:measure_detail", args=[m.pk]), due=m.deadline,
+            level=level if level != "grey" else "green"), today=today))
+    return items
+
+
+def inspection_section(request, inspection):
+    if inspection.feedback_on is None:
+        return None
+    return {"template": "rectification/_inspection_section.html",
+            "url": reverse("rectification:overview", args=[inspection.pk])}
+
+
+def liaison_panel(user):
+    if user.role != Role.LIAISON:
+        return None
+    from .selectors import rectification_inspections
+
+    return {"template": "rectification/_liaison_panel.html",
+            "inspections": list(rectification_inspections(user=user).select_related(
+                "unit", "team__round__committee", "round__term"))}
+
+
+def bell(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    from .selectors import unread_notifications
+
+    return {"unread_notifications": unread_notifications(user=user).count()}
+
+
+def _enqueue_sweep():
+    from .tasks import sweep_task
+
+    return sweep_task.enqueue()
+
+
+def install() -> None:
+    from xuncha.inspections.views import INSPECTION_SECTIONS
+    from xuncha.web.demo import DEMO_STEPS
+
+    from .demo import demo_step
+
+    if inspection_section not in INSPECTION_SECTIONS:
+        INSPECTION_SECTIONS.append(inspection_section)
+    if demo_step not in DEMO_STEPS:
+        DEMO_STEPS.append(demo_step)
+    clocks.register(rectification_deadlines)
+    clocks.register(measure_deadlines)
+    home.register_panel(liaison_panel)
+    periodic.register("rectification-sweep", 60, _enqueue_sweep)
+    section = _("Rectification")
+    context.register(section, context.NavItem(
+        _("Measures"), "rectification:measure_list",
+        (Role.OFFICE, Role.LEADERSHIP, Role.RECEIVER, Role.LIAISON, Role.TEAM)), position=2)
+    context.register(section, context.NavItem(_("Notifications"),
+                                              "rectification:notifications",
+                                              tuple(Role.values)))
