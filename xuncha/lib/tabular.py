@@ -127,6 +127,27 @@ def write_xlsx(*, title: str, headers: Sequence[str], rows: Iterable[Sequence],
     return out.getvalue()
 
 
+def write_xlsx_sheets(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]]) -> bytes:
+    """Several sheets (title, headers, rows), each like :func:`write_xlsx`'s."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, headers, rows in sheets:
+        sheet = workbook.create_sheet(title=str(title)[:31])
+        sheet.append([str(h) for h in headers])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+        for row in rows:
+            sheet.append([_excel_safe(v) for v in row])
+        sheet.column_dimensions["A"].width = 28
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
 def _excel_safe(value):
     """Neutralise spreadsheet formulas in text (CSV/formula injection)."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and not _is_number(value):
