@@ -49,8 +49,10 @@ e2e: $(VENV)/.installed-e2e
 	XUNCHA_TESTING=1 XUNCHA_E2E=1 $(PY) manage.py test --noinput xuncha.e2e
 
 ## bench: build the provincial data set on PostgreSQL if absent and measure
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/xuncha_bench
 bench: $(VENV)/.installed-test
-	$(XUNCHA) bench
+	$(PY) scripts/createdb.py "$(BENCH_DATABASE_URL)"
+	DATABASE_URL="$(BENCH_DATABASE_URL)" XUNCHA_DEBUG=1 $(XUNCHA) bench $(if $(SCALE),--scale $(SCALE))
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .

@@ -1,0 +1,30 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+
+class Command(BaseCommand):
+    help = ("Measure the figures of DESIGN.md on PostgreSQL: builds the data set when absent, "
+            "then prints one 'name: value unit (target …)' line per figure.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", choices=["county", "city", "province"],
+                            default=os.environ.get("XUNCHA_BENCH_SCALE", "province"))
+        parser.add_argument("--rounds", type=int, default=10,
+                            help="how many times each list page is requested per client")
+
+    def handle(self, *args, scale, rounds, **options):
+        if connection.vendor != "postgresql":
+            raise CommandError("make bench runs on PostgreSQL: set DATABASE_URL "
+                               "(make bench uses BENCH_DATABASE_URL, default xuncha_bench).")
+        from xuncha.bench import generate, run
+
+        xuncha = str(Path(sys.executable).with_name("xuncha"))
+        subprocess.run([xuncha, "migrate", "--no-input", "-v0"], check=True)
+        if not generate.exists(scale):
+            subprocess.run([xuncha, "generate", "--scale", scale], check=True)
+        sys.exit(run.run(scale=scale, rounds=rounds))

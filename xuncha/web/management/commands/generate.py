@@ -1,0 +1,22 @@
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = "Build the realistic data set for make bench (PostgreSQL): --scale county|city|province."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", choices=["county", "city", "province"], default="county")
+        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--if-absent", action="store_true",
+                            help="do nothing when the data set of that scale is already there")
+
+    def handle(self, *args, scale, seed, if_absent, **options):
+        from xuncha.bench import generate
+
+        if generate.exists(scale):
+            if if_absent:
+                self.stdout.write(f"The {scale} data set is already there.")
+                return
+            raise CommandError(f"The {scale} data set is already in this database; use a fresh "
+                               "database (or --if-absent).")
+        generate.generate(scale, seed=seed)
