@@ -52,7 +52,19 @@ def deadlines_panel(user):
             "total": len(items)}
 
 
+def _forget_public_code(sender, instance, **kwargs) -> None:
+    from .selectors import forget_public_code
+
+    forget_public_code(instance.public_code)
+
+
 def install() -> None:
+    from django.db.models.signals import post_save
+
+    from .models import Inspection
+
+    post_save.connect(_forget_public_code, sender=Inspection,
+                      dispatch_uid="inspections.forget_public_code")
     from xuncha.web.demo import DEMO_STEPS
 
     from .demo import demo_step

@@ -64,11 +64,43 @@ def inspections_filter(qs: QuerySet[Inspection], *, q: str = "", status: str = "
     return qs
 
 
+#: Public pages and the public report API look the target up on every request; under a
+#: flood of reports the lookup (a five-table join) was a quarter of the request. Each
+#: process keeps what it found for a few seconds (``XUNCHA_PUBLIC_CODE_CACHE_SECONDS``;
+#: off in tests). Saving an inspection drops it from the saving process at once; other
+#: processes see the change after at most that many seconds.
+_PUBLIC_CODES: dict[str, tuple[float, Inspection | None]] = {}
+
+
+def _public_code_seconds() -> float:
+    from django.conf import settings
+
+    default = 0 if getattr(settings, "TESTING", False) else 15
+    return float(getattr(settings, "XUNCHA_PUBLIC_CODE_CACHE_SECONDS", default))
+
+
+def forget_public_code(code: str) -> None:
+    _PUBLIC_CODES.pop(code, None)
+
+
 def inspection_by_public_code(code: str) -> Inspection:
     """The inspection behind a public page; only published (stationed) ones are shown."""
-    inspection = (Inspection.objects.select_related("unit", "team__round__committee",
-                                                    "round__term")
-                  .filter(public_code=(code or "")[:16]).first())
+    import time
+
+    code = (code or "")[:16]
+    ttl = _public_code_seconds()
+    now = time.monotonic()
+    hit = _PUBLIC_CODES.get(code) if ttl else None
+    if hit is not None and now - hit[0] < ttl:
+        inspection = hit[1]
+    else:
+        inspection = (Inspection.objects.select_related(
+            "unit", "committee", "team__round__committee", "round__term")
+            .filter(public_code=code).first())
+        if ttl:
+            if len(_PUBLIC_CODES) > 5000:
+                _PUBLIC_CODES.clear()
+            _PUBLIC_CODES[code] = (now, inspection)
     if inspection is None or not inspection.reached(InspectionStatus.STATIONED):
         raise NotFound()
     return inspection

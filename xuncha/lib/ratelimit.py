@@ -25,3 +25,10 @@ def hit(scope: str, ident: str, *, limit: int, window: int) -> bool:
 
 def peek(scope: str, ident: str, *, window: int) -> int:
     return int(cache.get(_key(scope, ident, window)) or 0)
+
+
+def peek_many(*counters: tuple[str, str, int]) -> list[int]:
+    """Several counters (scope, ident, window) in one round trip to the cache."""
+    keys = [_key(scope, ident, window) for scope, ident, window in counters]
+    found = cache.get_many(keys)
+    return [int(found.get(k) or 0) for k in keys]

@@ -75,38 +75,46 @@ def client_key(request) -> str:
     return hashlib.sha256(f"xuncha-client:{salt}:{client_address(request)}".encode()).hexdigest()
 
 
-def _pressure(request, target: str) -> float:
-    client = ratelimit.peek("pub-client", client_key(request), window=3600) / max(
-        setting("XUNCHA_PUBLIC_FREE_PER_HOUR"), 1)
-    per_target = (ratelimit.peek("pub-target", target, window=60) / max(
-        setting("XUNCHA_PUBLIC_TARGET_FREE_PER_MINUTE"), 1)) if target else 0.0
-    site = ratelimit.peek("pub-all", "all", window=60) / max(
-        setting("XUNCHA_PUBLIC_POW_TRIGGER"), 1)
-    return max(client, per_target, site)
+def _counts(request, target: str) -> tuple[str, int, int, int]:
+    """(client key, reports of this client this hour, to this target this minute, on the
+    whole site this minute) — one round trip to the cache."""
+    key = client_key(request)
+    client, per_target, site = ratelimit.peek_many(
+        ("pub-client", key, 3600), ("pub-target", target, 60), ("pub-all", "all", 60))
+    return key, client, per_target if target else 0, site
 
 
-def required_bits(request, target: str = "") -> int:
-    """0 when the next report may go without a proof of work, else its difficulty."""
-    pressure = _pressure(request, target)
+def _pressure(client: int, per_target: int, site: int) -> float:
+    return max(client / max(setting("XUNCHA_PUBLIC_FREE_PER_HOUR"), 1),
+               per_target / max(setting("XUNCHA_PUBLIC_TARGET_FREE_PER_MINUTE"), 1),
+               site / max(setting("XUNCHA_PUBLIC_POW_TRIGGER"), 1))
+
+
+def _bits_for(pressure: float) -> int:
     if pressure < 1:
         return 0
     base, most = setting("XUNCHA_POW_BITS"), setting("XUNCHA_POW_MAX_BITS")
     return min(base + int(math.log2(pressure)), max(most, base))
 
 
+def required_bits(request, target: str = "") -> int:
+    """0 when the next report may go without a proof of work, else its difficulty."""
+    _key, client, per_target, site = _counts(request, target)
+    return _bits_for(_pressure(client, per_target, site))
+
+
 def admit(request, *, target: str, challenge: str = "", nonce: str = "") -> None:
     """Let one report through or raise DomainError (code ``pow_required`` or
     ``rate_limited``). Call it after the report was validated and right before storing it."""
-    bits = required_bits(request, target)
+    key, client, per_target, site = _counts(request, target)
+    bits = _bits_for(_pressure(client, per_target, site))
     if bits and not proof.verify(challenge, nonce, bits):
         raise DomainError(_("Please let your browser confirm the submission (this takes a "
                             "moment), then send again."), code="pow_required")
-    key = client_key(request)
-    if ratelimit.peek("pub-client", key, window=3600) >= setting("XUNCHA_PUBLIC_MAX_PER_HOUR"):
+    if client >= setting("XUNCHA_PUBLIC_MAX_PER_HOUR"):
         raise DomainError(_("Too many reports from this connection. Please try again in an "
                             "hour."), code="rate_limited")
-    if ratelimit.peek("pub-target", target, window=60) >= setting(
-            "XUNCHA_PUBLIC_TARGET_MAX_PER_MINUTE"):
+    if per_target >= setting("XUNCHA_PUBLIC_TARGET_MAX_PER_MINUTE"):
         raise DomainError(_("This reporting page is very busy. Please try again in a minute."),
                           code="rate_limited")
     ratelimit.hit("pub-client", key, limit=10**9, window=3600)

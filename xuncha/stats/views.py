@@ -35,7 +35,15 @@ from xuncha.web.paging import paginate
 
 from . import documents
 from .charts import Bar, bar_chart
-from .figures import Figures, Filters, _range, _via_inspection, inspector_load, rollup
+from .figures import (
+    Figures,
+    Filters,
+    _range,
+    _via_inspection,
+    inspector_load,
+    mark_seen,
+    rollup,
+)
 
 READERS = (Role.OFFICE, Role.LEADERSHIP, Role.OVERSIGHT)
 
@@ -176,6 +184,7 @@ def _context(request: HttpRequest) -> dict:
     form = StatsFilter(request.GET or None, committee=committee)
     f = form.filters()
     data = rollup(committee, f, fresh=request.GET.get("fresh") == "1")
+    mark_seen(committee.pk)
     drill = Drill(user=request.user, committee=committee, f=f)
     rows = [{"committee": c, "fig": fig,
              "dashboard": _url("stats:dashboard", committee=c.pk, **f.params()),

@@ -173,3 +173,19 @@ class PageTests(StatsBase):
             city = make_committee(f"P-X{i}", Level.MUNICIPAL, self.province, region=f"新市{i}")
             make_committee(f"P-X{i}-A", Level.COUNTY, city, region=f"新县{i}")
         self.assertEqual(count(), before)
+
+
+class RefreshTests(StatsBase):
+    def test_the_refresh_job_recomputes_viewed_dashboards(self):
+        from xuncha.stats.figures import mark_seen, refresh_seen
+
+        self.assertEqual(refresh_seen(), 0)
+        first = rollup(self.county, Filters())
+        mark_seen(self.county.pk)
+        Petition.objects.create(committee=self.county, route="office", channel="visit",
+                                content="新的来访", received_at=timezone.now())
+        self.assertEqual(rollup(self.county, Filters()).own.petitions_total,
+                         first.own.petitions_total)  # cached
+        self.assertEqual(refresh_seen(), 1)
+        self.assertEqual(rollup(self.county, Filters()).own.petitions_total,
+                         first.own.petitions_total + 1)
