@@ -14,11 +14,26 @@ from . import search as fts
 from .models import Petition, PetitionSubject, RevealRequest, RevealStatus, Route
 
 
+def _committee_param(committee_id: int):
+    """The committee as a query parameter the PostgreSQL planner cannot peek at.
+
+    With the literal id, the planner trusts its (far too low) estimate of how many
+    petitions a search phrase matches province-wide and reads all of them before keeping
+    the committee's: 340 ms for ``宅基地审批`` on the province set. As ``(SELECT id)`` the
+    committee becomes a parameter; the planner then puts it into the same GIN index scan
+    (``petition_committee_search_gin``) and reads only the committee's matches: 6–25 ms.
+    Committees are of similar size, so the generic estimate is the right one anyway.
+    """
+    if connection.vendor == "postgresql":
+        return RawSQL("(SELECT %s::bigint)", (committee_id,))
+    return committee_id
+
+
 def petitions_visible_to(*, user) -> QuerySet[Petition]:
     if not getattr(user, "is_authenticated", False):
         return Petition.objects.none()
     if user.role == Role.OFFICE and user.committee_id:
-        return Petition.objects.filter(committee_id=user.committee_id)
+        return Petition.objects.filter(committee_id=_committee_param(user.committee_id))
     if user.role == Role.TEAM and user.inspector_id:
         # The team's own queue only: late petitions go to the regular petition office and
         # the office's queue is not the team's.
