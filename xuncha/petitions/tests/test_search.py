@@ -68,9 +68,10 @@ class SearchTests(PetitionBase):
         self.assertIn("to_tsquery", sql)
         with connection.cursor() as cursor:
             cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname IN "
-                           "('petition_search_gin', 'subject_name_trgm') ORDER BY indexname")
+                           "('petition_committee_search_gin', 'subject_name_trgm') "
+                           "ORDER BY indexname")
             definitions = [row[0] for row in cursor.fetchall()]
-        self.assertIn("gin (search_vector)", definitions[0])
+        self.assertIn("gin (committee_id, search_vector)", definitions[0])
         self.assertIn("gin_trgm_ops", definitions[1])
 
 
