@@ -286,7 +286,7 @@ def inspection_list_view(request: HttpRequest) -> HttpResponse:
         criteria["round"] = criteria["round"].pk
     qs = sel.inspections_filter(sel.inspections_visible_to(user=request.user),
                                 **criteria).select_related(
-        "unit", "team__round__committee", "round__term", "committee").order_by(
+        "unit", "team__round__committee", "round__term", "round__committee", "committee").order_by(
         "-period_start", "pk")
     template = "inspections/_inspection_rows.html" if request.htmx else (
         "inspections/inspection_list.html")

@@ -64,7 +64,7 @@ class StatsFilter(FilterForm):
         super().__init__(*args, **kwargs)
         self.fields["term"].queryset = Term.objects.filter(committee=committee)
         self.fields["round"].queryset = Round.objects.filter(committee=committee).select_related(
-            "term").order_by("-planned_start")
+            "term", "committee").order_by("-planned_start")
 
     def filters(self) -> Filters:
         c = self.cleaned()
