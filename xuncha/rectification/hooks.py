@@ -19,7 +19,7 @@ def rectification_deadlines(user, today: datetime.date) -> list[clocks.Deadline]
     from xuncha.findings.services import rectification_due_dates
     from xuncha.inspections.models import InspectionStatus
 
-    from .models import Plan, PlanStatus, ReportState
+    from .models import Plan, PlanStatus, RectificationReport, ReportState
     from .selectors import rectification_inspections
 
     if user.role not in (Role.LIAISON, Role.OFFICE, Role.TEAM):
@@ -29,6 +29,8 @@ def rectification_deadlines(user, today: datetime.date) -> list[clocks.Deadline]
         status__in=[InspectionStatus.FEEDBACK, InspectionStatus.RECTIFYING]).select_related(
         "unit", "team", "committee")
     plans = {p.inspection_id: p for p in Plan.objects.filter(inspection__in=qs)}
+    accepted = set(RectificationReport.objects.filter(
+        inspection__in=qs, state=ReportState.ACCEPTED).values_list("inspection_id", flat=True))
     for inspection in qs:
         plan_due, report_due = rectification_due_dates(inspection)
         url = reverse("rectification:overview", args=[inspection.pk])
@@ -38,8 +40,7 @@ def rectification_deadlines(user, today: datetime.date) -> list[clocks.Deadline]
             done=plan is not None and plan.status != PlanStatus.DRAFT), today=today))
         items.append(clocks.finish(clocks.Deadline(
             key="rect_report", label=REPORT_LABEL, subject=inspection.unit.name, url=url,
-            due=report_due, done=inspection.rectification_reports.filter(
-                state=ReportState.ACCEPTED).exists()), today=today))
+            due=report_due, done=inspection.pk in accepted), today=today))
     return items
 
 

@@ -1,6 +1,9 @@
 """Form helpers shared by every app's views."""
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from xuncha.lib.errors import DomainError
 
@@ -25,8 +28,46 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
 
 
+class FastSelect(forms.Select):
+    """A ``<select>`` whose options are written in Python.
+
+    Django renders each option through a template (about 0.3 ms apiece); a list's filter
+    form offers every inspection of the committee (about a hundred), which cost a quarter
+    of the petition list's time on the bench data set. The markup is the same.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final = self.build_attrs(self.attrs, attrs)
+        final["name"] = name
+        chosen = set(self.format_value(value))
+        parts = [format_html("<select{}>", flatatt(final))]
+
+        def option(option_value, label):
+            text = "" if option_value is None else str(option_value)
+            return format_html('<option value="{}"{}>{}</option>', text,
+                               mark_safe(" selected") if text in chosen else "",  # noqa: S308
+                               label)
+
+        for option_value, label in self.choices:
+            if isinstance(label, (list, tuple)):
+                parts.append(format_html('<optgroup label="{}">', option_value))
+                parts.extend(option(v, lab) for v, lab in label)
+                parts.append(mark_safe("</optgroup>"))  # noqa: S308
+            else:
+                parts.append(option(option_value, label))
+        parts.append(mark_safe("</select>"))  # noqa: S308
+        return mark_safe("".join(parts))  # noqa: S308 - every part is escaped above
+
+
 class FilterForm(forms.Form):
     """A GET form for list filters: every field optional, bad values simply ignored."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if type(field.widget) is forms.Select:
+                field.widget = FastSelect(attrs=field.widget.attrs,
+                                          choices=field.widget.choices)
 
     def cleaned(self) -> dict:
         if self.is_valid():

@@ -14,6 +14,7 @@ from django.urls import reverse
 from xuncha.findings.models import Problem
 from xuncha.findings.testing import fed_back, on_site, signed_problem
 from xuncha.inspections import services as inspections
+from xuncha.inspections.testing import stationed_inspection
 from xuncha.lib.testing import WorldTestCase
 from xuncha.petitions import services as petitions
 from xuncha.rectification import services as rectification
@@ -48,8 +49,10 @@ class QueryCountTests(WorldTestCase):
         for _i in range(3):
             self.petition_add()
             self.measure_add()
+        second = stationed_inspection(self, unit=self.unit_health, team=self.inspection.team)
+        fed_back(self, second, [signed_problem(self, second, "问题A")])
         inspections.inspection_create(actor=self.office, team=self.inspection.team,
-                                      units=[self.unit_health, self.township], data={
+                                      units=[self.township], data={
                                           "period_start": D(2026, 3, 9),
                                           "period_end": D(2026, 4, 20),
                                           "stationed_on": D(2026, 3, 9),
@@ -66,6 +69,9 @@ class QueryCountTests(WorldTestCase):
     def pages(self):
         county = self.county.pk
         return [
+            ("office", reverse("web:home")),
+            ("liaison", reverse("web:home")),
+            ("office", reverse("inspections:my_deadlines")),
             ("office", reverse("inspections:inspection_list")),
             ("office", reverse("petitions:list")),
             ("team", reverse("petitions:list")),
