@@ -374,5 +374,5 @@ class PageTests(WorldTestCase):
         self.login(self.office)
         url = reverse("inspections:inspection_list")
         self.client.get(url)
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(7):
             self.client.get(url)
