@@ -83,6 +83,14 @@ class ProductionSettingsTests(SimpleTestCase):
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("security.W009", result.stdout + result.stderr)
 
+    def test_check_deploy_requires_field_keys(self):
+        without = {k: v for k, v in self.env.items() if k != "XUNCHA_FIELD_KEYS"}
+        result = self.manage("check", "--deploy", "--fail-level", "WARNING", env=without)
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("xuncha.E001", result.stdout + result.stderr)
+        bad = self.manage("check", "--deploy", env={**self.env, "XUNCHA_FIELD_KEYS": "nope"})
+        self.assertIn("xuncha.E002", bad.stdout + bad.stderr)
+
     def test_cookies_hsts_and_https_redirect(self):
         result = self.manage("shell", "--no-imports", "-c", PROBE)
         self.assertEqual(result.returncode, 0, result.stderr)

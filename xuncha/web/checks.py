@@ -1,0 +1,27 @@
+"""Deployment checks of Xuncha's own settings (run by ``manage.py check --deploy``)."""
+
+from django.conf import settings
+from django.core import checks
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def field_keys_check(app_configs, **kwargs):
+    """Reporter identities must be encrypted with their own keys in production, not with a
+    key derived from the secret key (rotating that would make them unreadable)."""
+    from cryptography.fernet import Fernet
+
+    keys = list(getattr(settings, "XUNCHA_FIELD_KEYS", []) or [])
+    if not keys:
+        return [checks.Error(
+            "XUNCHA_FIELD_KEYS is not set: reporter identities would be encrypted with a key "
+            "derived from the secret key.", hint="Generate one with: python -c 'from "
+            "cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'",
+            id="xuncha.E001")]
+    problems = []
+    for i, key in enumerate(keys):
+        try:
+            Fernet(key)
+        except (ValueError, TypeError):
+            problems.append(checks.Error(f"XUNCHA_FIELD_KEYS: key {i + 1} is not a Fernet key.",
+                                         id="xuncha.E002"))
+    return problems
