@@ -1,6 +1,6 @@
 """``xuncha bench``: measure the figures of DESIGN.md on the generated data set.
 
-Pages are measured over real HTTP against gunicorn (production settings, two sync workers,
+Pages are measured over real HTTP against gunicorn (production settings, four sync workers,
 loopback), after a warm-up, by a bounded load generator: a fixed number of client threads,
 each on its own keep-alive connection, each sending the next request when the last one has
 answered. One ``name: value unit (target …)`` line per figure.
