@@ -46,7 +46,7 @@ test-postgres: $(VENV)/.installed-test
 
 ## e2e: browser journeys and API fuzzing (needs Debian's chromium)
 e2e: $(VENV)/.installed-e2e
-	XUNCHA_TESTING=1 XUNCHA_E2E=1 $(PY) manage.py test --noinput xuncha.e2e
+	XUNCHA_TESTING=1 XUNCHA_E2E=1 $(PY) manage.py test --noinput $(if $(KEEPDB),--keepdb) xuncha.e2e
 
 ## bench: build the provincial data set on PostgreSQL if absent and measure
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/xuncha_bench

@@ -40,6 +40,16 @@ def _error(request, status: int, code: str, message: str):
     return api.create_response(request, {"error": code, "message": str(message)}, status=status)
 
 
+@api.exception_handler(Exception)
+def _unexpected(request, exc):
+    """Anything unforeseen: logged with its traceback, answered as JSON like every error."""
+    import logging
+
+    logging.getLogger("django.request").error("API error: %s", request.path, exc_info=exc)
+    return _error(request, 500, "server_error",
+                  _("Something went wrong on our side. Please try again later."))
+
+
 @api.exception_handler(NotFound)
 def _not_found(request, exc):
     return _error(request, 404, exc.code, exc.message)

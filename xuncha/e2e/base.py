@@ -57,22 +57,7 @@ AXE_JS = Path(__file__).with_name("axe.min.js")
 BLOCKING_IMPACTS = ("serious", "critical")
 #: Accessibility defects already reported to the page owners, by axe rule id and the URL
 #: name of the page: they are printed, not failed, until fixed (then remove the entry).
-KNOWN_A11Y: dict[tuple[str, str], str] = {
-    ("label", "public:report"):
-        "petitions/_subjects.html: the inputs of the persons-reported table have no label "
-        "(only a column header); also on petitions:intake",
-    ("select-name", "inspections:inspection_detail"):
-        "inspections/inspection_detail.html: {{ channel_form.kind }} of the add-channel form "
-        "has no label or aria-label (its text inputs have one)",
-    ("label", "findings:problem_detail"):
-        "findings/problem_detail.html: the evidence file input {{ file_form.file }} has no label",
-    ("label", "rectification:measure_detail"):
-        "rectification/measure_detail.html: the evidence file input {{ evidence_form.file }} "
-        "has no label",
-    ("nested-interactive", "stats:dashboard"):
-        'stats/charts.py: <svg role="img"> contains <a href> bars; role=img makes its '
-        "children presentational, so the links are focusable but unnamed",
-}
+KNOWN_A11Y: dict[tuple[str, str], str] = {}  # all fixed so far
 #: ``XUNCHA_E2E_A11Y=report`` prints every violation instead of failing (to triage them all).
 A11Y_REPORT_ONLY = os.environ.get("XUNCHA_E2E_A11Y") == "report"
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")

@@ -3,11 +3,13 @@
 import datetime
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from xuncha.accounts.roles import Role
-from xuncha.lib.errors import Forbidden
+from xuncha.lib.apipaging import MAX_INT, BoundedLimitOffsetPagination
+from xuncha.lib.errors import DomainError, Forbidden
 
 from . import selectors as sel
 from . import services
@@ -74,7 +76,7 @@ class UnitPatch(Schema):
 class UnitFilters(Schema):
     q: str = ""
     kind: str = ""
-    committee: int | None = None
+    committee: int | None = Field(None, ge=1, le=MAX_INT)
     archived: str = ""
 
 
@@ -104,7 +106,7 @@ class CadreIn(Schema):
 class CadreFilters(Schema):
     q: str = ""
     rank: str = ""
-    unit: int | None = None
+    unit: int | None = Field(None, ge=1, le=MAX_INT)
     principal: str = ""
     archived: str = ""
 
@@ -134,7 +136,7 @@ def term_list(request, committee_id: int):
 
 
 @router.get("/units", response=list[UnitOut], summary="Units in your scope")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def unit_list(request, filters: Query[UnitFilters]):
     _require_reader(request.auth)
     return sel.units_filter(sel.units_visible_to(user=request.auth),
@@ -163,6 +165,10 @@ def unit_create(request, payload: UnitIn):
 def unit_update(request, unit_id: int, payload: UnitPatch):
     unit = sel.get_visible(sel.units_visible_to(user=request.auth), unit_id)
     data = payload.dict(exclude_unset=True)
+    for name in ("code", "name", "kind", "locality"):
+        if name in data and data[name] is None:
+            raise DomainError(_("%(field)s cannot be empty; leave it out to keep it.")
+                              % {"field": name}, field=name)
     if "parent_id" in data:
         data["parent"] = _visible_unit(request.auth, data.pop("parent_id"))
     return services.unit_update(actor=request.auth, unit=unit, data=data)
@@ -175,7 +181,7 @@ def unit_archive(request, unit_id: int):
 
 
 @router.get("/cadres", response=list[CadreOut], summary="Cadres in your scope")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def cadre_list(request, filters: Query[CadreFilters]):
     _require_reader(request.auth)
     return sel.cadres_filter(sel.cadres_visible_to(user=request.auth),
@@ -198,7 +204,7 @@ def cadre_create(request, payload: CadreIn):
 
 
 @router.get("/inspectors", response=list[InspectorOut], summary="The inspector pool")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def inspector_list(request):
     _require_reader(request.auth)
     return sel.inspectors_visible_to(user=request.auth).select_related("cadre").order_by("pk")

@@ -17,6 +17,7 @@ from ninja import Field, Query, Router, Schema
 from pydantic import field_validator
 
 from xuncha.inspections.selectors import get_or_404, inspection_by_public_code
+from xuncha.lib.apipaging import MAX_INT
 from xuncha.lib.errors import DomainError, NotFound
 from xuncha.web.access import api_public
 
@@ -269,7 +270,7 @@ class PetitionPage(Schema):
 
 class PetitionFilters(Schema):
     q: str = Field("", max_length=50)
-    inspection: int | None = None
+    inspection: int | None = Field(None, ge=1, le=MAX_INT)
     channel: str = ""
     category: str = ""
     status: str = ""
@@ -331,8 +332,8 @@ class IntakeIn(Schema):
     channel: str = Field(..., description="phone, sms, letter, visit, email or box")
     content: str
     received_at: datetime.datetime | None = None
-    inspection: int | None = None
-    unit: int | None = None
+    inspection: int | None = Field(None, ge=1, le=MAX_INT)
+    unit: int | None = Field(None, ge=1, le=MAX_INT)
     box_location: str = Field("", max_length=200)
     subjects: list[SubjectIn] = Field(default_factory=list, max_length=10)
     reporter: ReporterIn | None = None

@@ -26,7 +26,7 @@ def bar_chart(bars: list[Bar], *, title: str, width: int = 520, unit: str = "") 
     top = max((b.value for b in bars), default=0) or 1
     height = row * len(bars) + 8
     parts = [format_html(
-        '<svg class="chart" viewBox="0 0 {} {}" width="{}" height="{}" role="img" '
+        '<svg class="chart" viewBox="0 0 {} {}" width="{}" height="{}" role="group" '
         'aria-label="{}" xmlns="http://www.w3.org/2000/svg"><title>{}</title>',
         width, height, width, height, title, title)]
     for i, bar in enumerate(bars):

@@ -1,6 +1,11 @@
 """Request-wide policies: security headers, the interface language, the client address."""
 
+import re
+
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.http import HttpResponseBadRequest, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils import translation
 
 from xuncha.lib.requestctx import reset_client_ip, set_client_ip
@@ -89,3 +94,48 @@ class DomainErrorMiddleware:
         if isinstance(exception, DomainError):
             return render(request, "errors/400.html", {"message": exception.message}, status=400)
         return None
+
+
+class RejectNulMiddleware:
+    """Refuse text containing a NUL character anywhere: in the path, the query string, form
+    fields or a JSON body (uploaded files may contain NUL bytes; they are not looked at).
+
+    No one types a NUL; it only comes from broken clients or attackers, and PostgreSQL
+    cannot store it in text (it failed deep inside as a server error). One check here
+    covers every page and API operation: a 400 with a plain message, nothing stored.
+    """
+
+    JSON_NUL = re.compile(rb"\\u0000", re.IGNORECASE)
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._has_nul(request):
+            message = translation.gettext("The request contains a NUL character; please "
+                                          "remove it and send again.")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"error": "bad_input", "message": message}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+    def _has_nul(self, request) -> bool:
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+            return True
+        if any("\x00" in k or any("\x00" in v for v in vs) for k, vs in request.GET.lists()):
+            return True
+        if request.method in ("POST", "PUT", "PATCH"):
+            content_type = request.content_type or ""
+            if content_type == "application/json":
+                try:
+                    body = request.body
+                except RequestDataTooBig:
+                    return False
+                return b"\x00" in body or bool(self.JSON_NUL.search(body))
+            if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+                try:
+                    items = request.POST.lists()
+                except (RequestDataTooBig, MultiPartParserError, TooManyFieldsSent):
+                    return False
+                return any("\x00" in k or any("\x00" in v for v in vs) for k, vs in items)
+        return False
