@@ -101,10 +101,15 @@ class AnnouncementTests(WorldTestCase):
         self.assertEqual(body["leader"], "周敏")
         self.assertEqual(body["sms"], ["13907911234"])
         junk = self.client.post("/api/v1/announcements/extract",
-                                data=json.dumps({"text": "\u0000\u0001 random"}),
+                                data=json.dumps({"text": "\u0001\u0002 random"}),
                                 content_type="application/json",
                                 HTTP_AUTHORIZATION=f"Bearer {secret}")
         self.assertEqual(junk.json()["kind"], "other")
+        nul = self.client.post("/api/v1/announcements/extract",
+                               data=json.dumps({"text": "\u0000 random"}),
+                               content_type="application/json",
+                               HTTP_AUTHORIZATION=f"Bearer {secret}")
+        self.assertEqual(nul.status_code, 400)
         self.assertEqual(self.client.post("/api/v1/announcements/extract",
                                           data=json.dumps({"text": TEXT}),
                                           content_type="application/json").status_code, 401)
