@@ -160,7 +160,7 @@ def _via_inspection(prefix: str, f: Filters) -> Q:
 
 def _grouped(qs, dimension: str) -> list[tuple[int, object, int]]:
     return [(r["committee_id"], r[dimension], r["n"]) for r in
-            qs.values("committee_id", dimension).annotate(n=Count("pk")).order_by()]
+            qs.values("committee_id", dimension).annotate(n=Count("*")).order_by()]
 
 
 def compute(committee_ids: list[int], f: Filters, *, today: datetime.date) -> dict[int, Figures]:
@@ -189,7 +189,7 @@ def compute(committee_ids: list[int], f: Filters, *, today: datetime.date) -> di
     units = Unit.objects.filter(committee_id__in=ids, archived_at__isnull=True)
     if f.kind:
         units = units.filter(kind=f.kind)
-    for r in units.values("committee_id").annotate(n=Count("pk")).order_by():
+    for r in units.values("committee_id").annotate(n=Count("*")).order_by():
         figures[r["committee_id"]].units = r["n"]
     if f.term:
         terms = list(Term.objects.filter(pk=f.term, committee_id__in=ids).values_list("pk",
@@ -216,7 +216,7 @@ def compute(committee_ids: list[int], f: Filters, *, today: datetime.date) -> di
         petitions = petitions.filter(unit__kind=f.kind)
     # One scan per table: every dimension of a table comes from one GROUP BY.
     for r in petitions.values("committee_id", "channel", "status", "category", "late").annotate(
-            n=Count("pk")).order_by():
+            n=Count("*")).order_by():
         fig = figures[r["committee_id"]]
         fig.petitions_channel[r["channel"]] += r["n"]
         fig.petitions_status[r["status"]] += r["n"]
@@ -229,7 +229,7 @@ def compute(committee_ids: list[int], f: Filters, *, today: datetime.date) -> di
     problems = Problem.objects.filter(committee_id__in=ids, status__in=APPROVED_PROBLEM).filter(
         _range("found_on", f), _via_inspection("inspection__", f))
     for r in problems.values("committee_id", "category_id", "immediate").annotate(
-            n=Count("pk")).order_by():
+            n=Count("*")).order_by():
         fig = figures[r["committee_id"]]
         fig.problems_category[category_names.get(r["category_id"], "")] += r["n"]
         if r["immediate"]:
@@ -238,7 +238,7 @@ def compute(committee_ids: list[int], f: Filters, *, today: datetime.date) -> di
     clues = Clue.objects.filter(committee_id__in=ids).filter(
         _range("created_at", f, datetime_field=True), _via_inspection("inspection__", f))
     for r in clues.values("committee_id", "status", "handling", "outcome").annotate(
-            n=Count("pk")).order_by():
+            n=Count("*")).order_by():
         fig = figures[r["committee_id"]]
         fig.clues_status[r["status"]] += r["n"]
         if r["handling"]:
@@ -249,7 +249,7 @@ def compute(committee_ids: list[int], f: Filters, *, today: datetime.date) -> di
     measures = Measure.objects.filter(committee_id__in=ids).filter(
         _range("deadline", f), _via_inspection("inspection__", f))
     for r in measures.values("committee_id", "status").annotate(
-            n=Count("pk"), late=Count("pk", filter=Q(deadline__lt=today))).order_by():
+            n=Count("*"), late=Count("deadline", filter=Q(deadline__lt=today))).order_by():
         fig = figures[r["committee_id"]]
         fig.measures_status[r["status"]] += r["n"]
         if r["status"] in OPEN_MEASURE:
