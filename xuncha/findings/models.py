@@ -153,6 +153,8 @@ class Problem(models.Model):
             models.Index(fields=["committee", "status", "category", "immediate"],
                          name="problem_committee_status"),
             models.Index(fields=["category", "found_on"], name="problem_category_date"),
+            # The problem library lists a committee's problems newest first.
+            models.Index(fields=["committee", "-found_on", "-id"], name="problem_committee_recent"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["inspection", "sequence"], name="problem_unique_seq"),

@@ -158,6 +158,10 @@ class Measure(models.Model):
             models.Index(fields=["committee", "status", "deadline"],
                          name="measure_committee_status"),
             models.Index(fields=["inspection", "status"], name="measure_inspection_status"),
+            # The ledger lists a committee's measures by deadline: without this the planner
+            # walked the deadline index of the whole province and dropped 47,000 rows of
+            # other committees for page 5 (86 ms; bench data set).
+            models.Index(fields=["committee", "deadline", "id"], name="measure_committee_deadline"),
         ]
         constraints = [models.UniqueConstraint(fields=["inspection", "number"],
                                                name="measure_unique_number")]
