@@ -1,7 +1,7 @@
 """The JSON API at /api/v1/: bearer tokens, the same selectors as the pages, and errors as
 ``{"error": code, "message": text}``."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -38,6 +38,12 @@ api = NinjaAPI(
 
 def _error(request, status: int, code: str, message: str):
     return api.create_response(request, {"error": code, "message": str(message)}, status=status)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request, exc):
+    return _error(request, 413, "too_large",
+                  _("The request is too large (at most 12 MB, attachments included)."))
 
 
 @api.exception_handler(Exception)

@@ -2,7 +2,6 @@
 
 import csv
 import io
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -29,7 +28,8 @@ def _cell_text(value) -> str:
     if hasattr(value, "isoformat"):
         text = value.isoformat()
         return text[:10] if text.endswith("T00:00:00") else text
-    return str(value).strip()
+    # NUL cannot be stored in a text column (PostgreSQL) and never means anything in a cell.
+    return str(value).replace("\x00", "").strip()
 
 
 def _decode_csv(data: bytes) -> str:
@@ -56,7 +56,8 @@ def read_table(name: str, data: bytes) -> Table:
     elif lower.endswith(".csv"):
         text = _decode_csv(data)
         try:
-            raw_rows = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
+            raw_rows = [[c.replace("\x00", "").strip() for c in row]
+                        for row in csv.reader(io.StringIO(text))]
         except csv.Error as exc:
             raise DomainError(_("The CSV file cannot be read: %(error)s") % {"error": exc},
                               code="bad_file") from exc
@@ -84,7 +85,7 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+    except Exception as exc:  # noqa: BLE001 - zipfile, zlib, lxml and openpyxl raise many kinds
         raise DomainError(_("The file is not a valid .xlsx workbook."), code="bad_file") from exc
     try:
         sheet = workbook.worksheets[0]

@@ -106,18 +106,33 @@ class RejectNulMiddleware:
     """
 
     JSON_NUL = re.compile(rb"\\u0000", re.IGNORECASE)
+    JSON_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         if self._has_nul(request):
-            message = translation.gettext("The request contains a NUL character; please "
-                                          "remove it and send again.")
+            message = translation.gettext("The request contains a NUL character or a broken "
+                                          "character; please remove it and send again.")
             if request.path.startswith("/api/"):
                 return JsonResponse({"error": "bad_input", "message": message}, status=400)
             return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+    @staticmethod
+    def _lone_surrogate(body: bytes) -> bool:
+        """Escaped surrogate pairs (emoji) are fine; a lone one has no UTF-8 form and failed
+        wherever the text was written. Refused like a NUL."""
+        import json
+
+        try:
+            json.dumps(json.loads(body), ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        except (ValueError, RecursionError):
+            return False  # not JSON at all: the API answers that itself
+        return False
 
     def _has_nul(self, request) -> bool:
         if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
@@ -131,7 +146,9 @@ class RejectNulMiddleware:
                     body = request.body
                 except RequestDataTooBig:
                     return False
-                return b"\x00" in body or bool(self.JSON_NUL.search(body))
+                if b"\x00" in body or self.JSON_NUL.search(body):
+                    return True
+                return bool(self.JSON_SURROGATE.search(body)) and self._lone_surrogate(body)
             if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
                 try:
                     items = request.POST.lists()

@@ -7,6 +7,7 @@
 unrelated article give ``kind: "other"`` and empty fields.
 """
 
+import re
 from typing import Any
 
 from .contacts import find_contacts
@@ -38,6 +39,8 @@ def empty() -> dict[str, Any]:
             "suggestion_boxes": [], "scope_in": None, "scope_out_transferred": False}
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
 def extract(text: str) -> dict[str, Any]:
     """The inspection record stated by ``text`` (keys in ``FIELDS`` order)."""
     return extract_with_spans(text)[0]
@@ -48,6 +51,9 @@ def extract_with_spans(text: str) -> tuple[dict[str, Any], Spans]:
     were found (list items and scalars alike; phone hours are spans of ``phones``)."""
     if not isinstance(text, str):
         text = "" if text is None else str(text)
+    # A lone surrogate (from a broken JSON client) has no UTF-8 form; one replacement
+    # character each keeps every offset (spans) where it was.
+    text = _SURROGATE.sub("\ufffd", text)
     piece, base = window(text)
     if "巡" not in piece:
         return empty(), {}
