@@ -29,7 +29,6 @@ import re
 import shutil
 import tempfile
 import traceback
-import unittest
 import warnings
 import zipfile
 from contextlib import contextmanager
@@ -39,7 +38,6 @@ from unittest import mock
 from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.db.utils import DataError
 from django.test import SimpleTestCase, override_settings
 from django.urls import reverse
@@ -98,20 +96,22 @@ KNOWN_BUGS: dict[str, str] = {}  # all fixed; KnownBugTests keeps each reproduct
 
 
 def known_bug(exc: BaseException | None) -> str | None:
-    """The ``KNOWN_BUGS`` entry ``exc`` is an instance of, or None."""
+    """The ``KNOWN_BUGS`` entry ``exc`` is an instance of, or None (also for a bug that is
+    fixed: a regression then fails the properties)."""
     if exc is None or STRICT or isinstance(exc, DomainError):
         return None
-    if isinstance(exc, UnicodeEncodeError) and "surrogates not allowed" in str(exc):
-        return "surrogates"
-    if isinstance(exc, RequestDataTooBig):
-        return "oversized_json"
     frames = {(Path(f.filename).name, f.name) for f in traceback.extract_tb(exc.__traceback__)}
-    if isinstance(exc, DataError) and "NUL (0x00)" in str(exc) and (
+    name = None
+    if isinstance(exc, UnicodeEncodeError) and "surrogates not allowed" in str(exc):
+        name = "surrogates"
+    elif isinstance(exc, RequestDataTooBig):
+        name = "oversized_json"
+    elif isinstance(exc, DataError) and "NUL (0x00)" in str(exc) and (
             ("importing.py", "validate") in frames or ("importing.py", "commit") in frames):
-        return "nul_in_import_cells"
-    if ("tabular.py", "_read_xlsx") in frames:
-        return "corrupt_xlsx"
-    return None
+        name = "nul_in_import_cells"
+    elif ("tabular.py", "_read_xlsx") in frames:
+        name = "corrupt_xlsx"
+    return name if name in KNOWN_BUGS else None
 
 
 class _Collect(logging.Handler):
@@ -889,16 +889,6 @@ class PublicPageFuzzTests(PublicFuzzBase):
 # --- the known bugs, reproduced exactly ------------------------------------------------------
 
 
-def fails_on(*vendors: str):
-    """An expected failure on these database vendors (all when none is named); elsewhere the
-    test asserts the right behaviour as usual."""
-    def decorate(test):
-        if not vendors or connection.vendor in vendors:
-            return unittest.expectedFailure(test)
-        return test
-    return decorate
-
-
 def damaged_workbook() -> bytes:
     """A workbook as Excel writes it, with one part (docProps/core.xml) emptied."""
     good = xlsx_bytes([UNIT_HEADERS, ["A-T9", "东湖区统计局", "党政机关部门", "P-C-A", "", ""]])
@@ -912,18 +902,20 @@ def damaged_workbook() -> bytes:
 
 @override_settings(**FLOOD_GUARD_OFF)
 class KnownBugTests(PublicFuzzBase):
-    """One test per ``KNOWN_BUGS`` entry: the exact input and the answer it should get."""
+    """The bugs the properties found, each with its exact input and the answer it should get
+    (all fixed; while one is open, mark its test ``unittest.expectedFailure`` and name it in
+    ``KNOWN_BUGS``)."""
 
     def test_corrupt_xlsx_is_refused_with_a_message(self):
         from xuncha.lib.tabular import read_table
 
         data = damaged_workbook()
-        with self.assertRaises(DomainError):  # raises lxml.etree.XMLSyntaxError today
+        with self.assertRaises(DomainError):  # was lxml.etree.XMLSyntaxError
             read_table("units.xlsx", data)
 
     def test_corrupt_xlsx_upload_gets_the_form_error(self):
         self.client.force_login(self.office)
-        with server_errors():  # 500 (XMLSyntaxError) today
+        with server_errors():  # was a 500 (XMLSyntaxError)
             response = self.client.post(reverse("organizations:import", args=["units"]), {
                 "step": "preview", "file": SimpleUploadedFile("units.xlsx", damaged_workbook())})
         self.assertEqual(response.status_code, 200)
@@ -932,19 +924,19 @@ class KnownBugTests(PublicFuzzBase):
     def test_lone_surrogate_in_a_public_report_is_refused(self):
         body = json.dumps({"target": self.inspection.public_code,
                            "content": "举报\udfff内容十个字以上的"})  # "\\udfff" in the JSON
-        with server_errors():  # UnicodeEncodeError at Petition.save (500) today
+        with server_errors():  # was a 500 (UnicodeEncodeError at Petition.save)
             response = self.client.post("/api/v1/public/reports", data=body,
                                         content_type="application/json")
         self.assertIn(response.status_code, (400, 422))
         self.assertEqual(Petition.objects.count(), 0)
 
     def test_the_extractor_does_not_raise_on_a_lone_surrogate(self):
-        self.assertEqual(list(extract("巡察\ud800组")), list(FIELDS))  # UnicodeEncodeError today
+        self.assertEqual(list(extract("巡察\ud800组")), list(FIELDS))  # was a UnicodeEncodeError (OpenCC)
 
     def test_nul_in_an_imported_unit_code_is_refused(self):
         self.client.force_login(self.office)
         data = "代码,名称,类别,管辖党委代码\nA-\x00X,名,党政机关部门,P-C-A\n".encode()
-        with server_errors():  # DataError in UnitImporter.prepare today
+        with server_errors():  # was DataError in UnitImporter.prepare (PostgreSQL)
             response = self.client.post(reverse("organizations:import", args=["units"]), {
                 "step": "preview", "file": SimpleUploadedFile("u.csv", data)})
         self.assertEqual(response.status_code, 200)
@@ -954,13 +946,13 @@ class KnownBugTests(PublicFuzzBase):
         url = reverse("organizations:import", args=["cadres"])
         data = "姓名,单位代码,职务,职级\n王\x00五,A-CZJ,科员,section_deputy\n".encode()
         self.client.post(url, {"step": "preview", "file": SimpleUploadedFile("c.csv", data)})
-        with server_errors():  # the preview is clean; DataError in CadreImporter.commit_rows
+        with server_errors():  # the preview was clean; DataError in commit_rows (PostgreSQL)
             response = self.client.post(url, {"step": "commit"})
         self.assertLess(response.status_code, 500)
 
     def test_an_oversized_json_body_is_a_client_error(self):
         body = json.dumps({"target": self.inspection.public_code, "content": "举" * 3_000_000})
-        with server_errors():  # 18 MB: RequestDataTooBig → the API's catch-all → 500 today
+        with server_errors():  # 18 MB: was RequestDataTooBig → the catch-all → 500
             response = self.client.post("/api/v1/public/reports", data=body,
                                         content_type="application/json")
         self.assertIn(response.status_code, (400, 413))
