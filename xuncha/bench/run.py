@@ -32,7 +32,8 @@ RESULTS: list[tuple[str, str, str, bool]] = []
 
 
 def report(name: str, value: float, unit: str, target: str, ok: bool) -> None:
-    text = f"{value:.1f}" if isinstance(value, float) else str(value)
+    text = (f"{value:.3f}" if isinstance(value, float) and value < 1 else f"{value:.1f}"
+            if isinstance(value, float) else str(value))
     RESULTS.append((name, text, unit, ok))
     print(f"{name}: {text} {unit} (target {target}) {'ok' if ok else 'MISSED'}", flush=True)
 
