@@ -403,7 +403,13 @@ def petition_submit_public(*, inspection: Inspection, content: str, subjects=(),
         PetitionSubject.objects.bulk_create([PetitionSubject(petition=petition, **s)
                                              for s in cleaned_subjects])
         _store_files(petition, list(files), written)
-        _index(petition, cleaned_subjects)
+        # Indexing (search tokens, MinHash bands, the duplicate lookup) is half the work of
+        # a submission; a flood of reports should cost the least per receipt, so it runs in
+        # the background worker, queued in this same transaction (a stored report is always
+        # indexed). Staff intake indexes at once: the clerk sees the duplicates right away.
+        from .tasks import index_petition_task
+
+        index_petition_task.enqueue(petition.pk)
         event_record(actor=None, action="petition.submit_public", obj=petition,
                      params={"route": route, "late": late})
     return petition, receipt

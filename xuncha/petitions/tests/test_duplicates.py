@@ -33,6 +33,8 @@ class DuplicateTests(PetitionBase):
         phone = self.intake(channel="phone")
         self.assertEqual(PetitionBand.objects.filter(petition_id=phone.pk).count(), 16)
         online, _receipt = self.submit(NEAR)
+        online.refresh_from_db()  # online reports are indexed by the background job
+        self.assertEqual(PetitionBand.objects.filter(petition_id=online.pk).count(), 16)
         self.assertEqual([(d["id"], d["channel"]) for d in online.possible_duplicates],
                          [(phone.pk, "phone")])
         self.assertGreaterEqual(online.possible_duplicates[0]["ratio"], dedup.CONFIRM)
