@@ -24,10 +24,9 @@ from xuncha.findings.models import ClueHandling, ClueStatus, FourForms
 from xuncha.findings.services import categories_for
 from xuncha.inspections.models import InspectionStatus, Round, RoundStatus
 from xuncha.inspections.selectors import get_or_404
-from xuncha.lib.errors import NotFound
 from xuncha.organizations.models import Committee, Term, UnitKind
 from xuncha.petitions.models import Channel, Discipline, Status, TransferCategory
-from xuncha.rectification.models import Measure, MeasureStatus
+from xuncha.rectification.models import MeasureStatus
 from xuncha.rectification.selectors import measures_filter
 from xuncha.web.access import allow
 from xuncha.web.forms import DateInput, FilterForm
@@ -44,6 +43,7 @@ from .figures import (
     mark_seen,
     rollup,
 )
+from .selectors import measures_readable, readable_committee
 
 READERS = (Role.OFFICE, Role.LEADERSHIP, Role.OVERSIGHT)
 
@@ -78,20 +78,7 @@ class StatsFilter(FilterForm):
 
 
 def _readable_committee(request: HttpRequest) -> Committee:
-    """The committee asked for (``?committee=``), if it is the reader's or under it."""
-    own = request.user.committee
-    if own is None:
-        raise NotFound()
-    raw = request.GET.get("committee", "")
-    if not raw:
-        return own
-    try:
-        chosen = Committee.objects.get(pk=int(raw))
-    except (ValueError, Committee.DoesNotExist):
-        raise NotFound() from None
-    if not chosen.path.startswith(own.path):
-        raise NotFound()
-    return chosen
+    return readable_committee(user=request.user, committee_id=request.GET.get("committee"))
 
 
 def _url(name: str, **params) -> str:
@@ -217,26 +204,25 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     return render(request, "stats/dashboard.html", _context(request))
 
 
+def _download(ctx, data: bytes, extension: str, content_type: str) -> HttpResponse:
+    name = f"stats-{ctx['committee'].code}-{timezone.localdate():%Y%m%d}.{extension}"
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
 @allow(*READERS)
 def export_xlsx_view(request: HttpRequest) -> HttpResponse:
     ctx = _context(request)
-    data = documents.workbook(ctx)
-    name = f"stats-{ctx['committee'].code}-{timezone.localdate():%Y%m%d}.xlsx"
-    response = HttpResponse(data, content_type=(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return _download(ctx, documents.workbook(ctx), "xlsx",
+                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 @allow(*READERS)
 def export_docx_view(request: HttpRequest) -> HttpResponse:
     ctx = _context(request)
-    data = documents.report(ctx)
-    name = f"stats-{ctx['committee'].code}-{timezone.localdate():%Y%m%d}.docx"
-    response = HttpResponse(data, content_type=(
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return _download(ctx, documents.report(ctx), "docx",
+                     "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 
 
 class MeasureFilter(StatsFilter):
@@ -253,10 +239,11 @@ def _measures_in_scope(request: HttpRequest):
     form = MeasureFilter(request.GET or None, committee=committee)
     f = form.filters()
     c = form.cleaned()
+    qs = measures_readable(user=request.user)
     if c.get("subtree"):
-        qs = Measure.objects.filter(committee__path__startswith=committee.path)
+        qs = qs.filter(committee__path__startswith=committee.path)
     else:
-        qs = Measure.objects.filter(committee=committee)
+        qs = qs.filter(committee=committee)
     qs = qs.filter(_range("deadline", f), _via_inspection("inspection__", f))
     qs = measures_filter(qs, q=c.get("q", ""), status=c.get("status", ""),
                          light=c.get("light", ""), kind=f.kind)
@@ -275,8 +262,7 @@ def measure_list_view(request: HttpRequest) -> HttpResponse:
 
 @allow(*READERS)
 def measure_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    own = request.user.committee
-    qs = Measure.objects.filter(committee__path__startswith=own.path).select_related(
+    qs = measures_readable(user=request.user).select_related(
         "inspection__unit", "inspection__team__round", "committee", "problem")
     measure = get_or_404(qs, pk)
     return render(request, "stats/measure_detail.html", {
@@ -284,4 +270,4 @@ def measure_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "created_at"),
         "evidence": measure.evidence.order_by("uploaded_at"),
         "today": timezone.localdate(),
-        "own": measure.committee_id == own.pk})
+        "own": measure.committee_id == request.user.committee_id})
