@@ -42,8 +42,10 @@ SECRET_KEY = os.environ.get("XUNCHA_SECRET_KEY", "")
 #: developer tools run them bare); ``check --deploy`` then reports the weak key.
 KEYLESS_COMMANDS = {"makemigrations", "check", "showmigrations", "help", "makemessages",
                     "compilemessages", "collectstatic"}
+#: Type checkers import the settings to read the project's models; they serve nothing.
+TYPE_CHECKING_RUN = os.path.basename(sys.argv[0]) in {"mypy", "dmypy"} or "mypy" in sys.modules
 if not SECRET_KEY:
-    if DEBUG or TESTING or sys.argv[1:2] and sys.argv[1] in KEYLESS_COMMANDS:
+    if DEBUG or TESTING or TYPE_CHECKING_RUN or sys.argv[1:2] and sys.argv[1] in KEYLESS_COMMANDS:
         SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
     else:
         from django.core.exceptions import ImproperlyConfigured

@@ -17,6 +17,7 @@ from xuncha.audit.services import diff, event_record, snapshot
 from xuncha.lib import fieldcrypto
 from xuncha.lib.errors import DomainError, Forbidden
 
+from .access import can_manage_accounts_of
 from .models import ApiToken, RecoveryCode, User, token_digest
 from .roles import ReceiverBody, Role
 
@@ -247,17 +248,10 @@ def generate_password() -> str:
 # --- account administration -----------------------------------------------------------
 
 
-def can_manage_accounts_of(actor: User, committee_id: int | None) -> bool:
-    if actor.is_superuser:
-        return True
-    return bool(actor.role == Role.OFFICE and actor.is_office_admin
-                and committee_id is not None and actor.committee_id == committee_id)
-
-
 def _require_account_admin(actor: User, user_or_committee_id) -> None:
     committee_id = (user_or_committee_id.committee_id if isinstance(user_or_committee_id, User)
                     else user_or_committee_id)
-    if not can_manage_accounts_of(actor, committee_id):
+    if not can_manage_accounts_of(user=actor, committee_id=committee_id):
         raise Forbidden(_("Office administrators manage the accounts of their own committee "
                           "only."))
 
@@ -394,7 +388,8 @@ def token_create(*, user: User, name: str, days: int | None = 90) -> tuple[ApiTo
 
 @transaction.atomic
 def token_revoke(*, user: User, token: ApiToken) -> None:
-    if token.user_id != user.pk and not can_manage_accounts_of(user, token.user.committee_id):
+    if token.user_id != user.pk and not can_manage_accounts_of(
+            user=user, committee_id=token.user.committee_id):
         raise Forbidden()
     if token.revoked_at is None:
         token.revoked_at = timezone.now()

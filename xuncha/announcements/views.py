@@ -11,8 +11,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from xuncha.accounts.roles import Role
 from xuncha.inspections.models import Inspection, Team
-from xuncha.inspections.selectors import get_or_404
 from xuncha.lib.errors import DomainError
+from xuncha.lib.lookup import get_or_404
 from xuncha.lib.textnorm import normalize
 from xuncha.organizations.models import Unit
 from xuncha.organizations.selectors import committee_subtree

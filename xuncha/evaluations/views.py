@@ -13,9 +13,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from xuncha.accounts.roles import Role
-from xuncha.inspections.selectors import get_or_404
 from xuncha.lib import ratelimit
 from xuncha.lib.errors import DomainError
+from xuncha.lib.lookup import get_or_404
 from xuncha.web.access import allow, public
 from xuncha.web.forms import add_domain_error
 from xuncha.web.responses import docx_response, xlsx_response

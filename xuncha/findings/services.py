@@ -9,11 +9,18 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xuncha.accounts.access import is_office_head_of, is_office_of
 from xuncha.accounts.models import User
 from xuncha.accounts.roles import ReceiverBody, Role
 from xuncha.audit.services import diff, event_record, snapshot
 from xuncha.inspections import clocks
-from xuncha.inspections.models import Inspection, InspectionStatus, TeamPosition
+from xuncha.inspections.access import (
+    can_manage_inspection_or_lead,
+    is_team_lead,
+    is_team_leader,
+    is_team_member,
+)
+from xuncha.inspections.models import Inspection, InspectionStatus
 from xuncha.inspections.services import inspection_move
 from xuncha.lib.errors import Conflict, DomainError, Forbidden
 from xuncha.lib.workdays import add_months
@@ -51,35 +58,8 @@ FOUR_FORMS_VALUES = tuple(FourForms.values)
 # --- who may do what ------------------------------------------------------------------------
 
 
-def team_position(user, inspection: Inspection) -> str | None:
-    if user.role != Role.TEAM or not user.inspector_id:
-        return None
-    return (inspection.team.members.filter(inspector_id=user.inspector_id)
-            .values_list("position", flat=True).first())
-
-
-def is_team_member(user, inspection: Inspection) -> bool:
-    return team_position(user, inspection) is not None
-
-
-def is_team_lead(user, inspection: Inspection) -> bool:
-    return team_position(user, inspection) in (TeamPosition.LEADER, TeamPosition.DEPUTY)
-
-
-def is_team_leader(user, inspection: Inspection) -> bool:
-    return team_position(user, inspection) == TeamPosition.LEADER
-
-
-def is_office(user, committee_id: int) -> bool:
-    return user.role == Role.OFFICE and user.committee_id == committee_id
-
-
-def is_office_head(user, committee_id: int) -> bool:
-    return is_office(user, committee_id) and user.is_office_head
-
-
 def _require_member(user, inspection: Inspection) -> None:
-    if not is_team_member(user, inspection):
+    if not is_team_member(user=user, inspection=inspection):
         raise Forbidden(_("Only members of the inspection team may do this."))
 
 
@@ -267,7 +247,7 @@ def problem_update(*, actor, problem: Problem, data: dict[str, Any], persons=Non
 def problem_team_approve(*, actor, problem: Problem, meeting_on: datetime.date,
                          opinion: str) -> Problem:
     """The team meeting approved the draft (recorded by the leader or a deputy)."""
-    if not is_team_lead(actor, problem.inspection):
+    if not is_team_lead(user=actor, inspection=problem.inspection):
         raise Forbidden(_("The team's leader or deputy records the team meeting's decision."))
     if problem.status != ProblemStatus.DRAFT:
         raise DomainError(_("Only a draft goes to the team meeting."))
@@ -288,7 +268,7 @@ def problem_team_approve(*, actor, problem: Problem, meeting_on: datetime.date,
 @transaction.atomic
 def problem_sign(*, actor, problem: Problem) -> Problem:
     """The leader signs a draft the team meeting approved; only signed problems are reported."""
-    if not is_team_leader(actor, problem.inspection):
+    if not is_team_leader(user=actor, inspection=problem.inspection):
         raise Forbidden(_("Only the team leader signs problem drafts."))
     if problem.status != ProblemStatus.TEAM_APPROVED:
         raise DomainError(_("The team meeting must approve the draft before the leader signs."))
@@ -303,7 +283,7 @@ def problem_sign(*, actor, problem: Problem) -> Problem:
 @transaction.atomic
 def problem_withdraw(*, actor, problem: Problem, reason: str) -> Problem:
     """Back to draft (or withdrawn altogether) — not once an approved report cites it."""
-    if not is_team_lead(actor, problem.inspection):
+    if not is_team_lead(user=actor, inspection=problem.inspection):
         raise Forbidden(_("The team's leader or deputy withdraws problems."))
     if problem.report_versions.filter(status=ReportStatus.APPROVED).exists():
         raise DomainError(_("An approved report cites this problem; it cannot be withdrawn."))
@@ -322,7 +302,7 @@ def problem_withdraw(*, actor, problem: Problem, reason: str) -> Problem:
 @transaction.atomic
 def problem_hand_over(*, actor, problem: Problem, on: datetime.date) -> Problem:
     """立行立改: hand the problem to the target during the inspection, tracked until fixed."""
-    if not is_team_lead(actor, problem.inspection):
+    if not is_team_lead(user=actor, inspection=problem.inspection):
         raise Forbidden(_("The team's leader or deputy hands problems over."))
     _require_on_site(problem.inspection)
     if problem.handed_over_on:
@@ -336,7 +316,7 @@ def problem_hand_over(*, actor, problem: Problem, on: datetime.date) -> Problem:
 @transaction.atomic
 def problem_mark_fixed(*, actor, problem: Problem, on: datetime.date, note: str) -> Problem:
     inspection = problem.inspection
-    if not (is_team_member(actor, inspection) or (
+    if not (is_team_member(user=actor, inspection=inspection) or (
             actor.role == Role.LIAISON and actor.unit_id == inspection.unit_id)):
         raise Forbidden()
     if not problem.handed_over_on:
@@ -356,7 +336,7 @@ def problem_mark_fixed(*, actor, problem: Problem, on: datetime.date, note: str)
 
 
 def can_read_clue(user, clue: Clue) -> bool:
-    if is_office_head(user, clue.committee_id):
+    if is_office_head_of(user=user, committee_id=clue.committee_id):
         return True
     return bool(user.role == Role.RECEIVER and clue.status != ClueStatus.SEALED
                 and user.committee_id == clue.receiver_committee_id
@@ -412,7 +392,7 @@ def receiving_committee(clue: Clue):
 
 @transaction.atomic
 def clue_transfer(*, actor, clue: Clue, body: str, on: datetime.date | None = None) -> Clue:
-    if not is_office_head(actor, clue.committee_id):
+    if not is_office_head_of(user=actor, committee_id=clue.committee_id):
         raise Forbidden(_("Only the office head transfers clues."))
     if clue.status != ClueStatus.SEALED:
         raise DomainError(_("This clue was already transferred."))
@@ -498,7 +478,7 @@ REPORT_TITLES = {ReportKind.MAIN: "关于巡察{unit}党组织的情况报告",
 @transaction.atomic
 def report_start(*, actor, inspection: Inspection, kind: str = ReportKind.MAIN,
                  title: str = "") -> Report:
-    if not is_team_lead(actor, inspection):
+    if not is_team_lead(user=actor, inspection=inspection):
         raise Forbidden(_("The team's leader or deputy drafts the reports."))
     if not inspection.reached(InspectionStatus.STATIONED) or (
             kind == ReportKind.MAIN and inspection.reached(InspectionStatus.FEEDBACK)):
@@ -539,7 +519,7 @@ def report_edit(*, actor, report: Report, summary: str, conclusion: str, problem
                 none_found: bool = False) -> ReportVersion:
     """Edit the draft; editing an approved (frozen) report makes a new draft version."""
     inspection = report.inspection
-    if not is_team_lead(actor, inspection):
+    if not is_team_lead(user=actor, inspection=inspection):
         raise Forbidden(_("The team's leader or deputy drafts the reports."))
     if report.kind == ReportKind.MAIN and inspection.reached(InspectionStatus.FEEDBACK):
         raise DomainError(_("Feedback was given on this report; it can no longer change."))
@@ -577,7 +557,7 @@ def report_problems_issue(version: ReportVersion) -> str | None:
 
 @transaction.atomic
 def report_submit(*, actor, report: Report) -> ReportVersion:
-    if not is_team_lead(actor, report.inspection):
+    if not is_team_lead(user=actor, inspection=report.inspection):
         raise Forbidden(_("The team's leader or deputy submits the reports."))
     version = report.current()
     if version.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
@@ -594,7 +574,7 @@ def report_submit(*, actor, report: Report) -> ReportVersion:
 @transaction.atomic
 def report_review(*, actor, report: Report, comment: str, accept: bool) -> ReportVersion:
     """The office reviews: comments, then accepts for the leading group or returns."""
-    if not is_office(actor, report.inspection.committee_id):
+    if not is_office_of(user=actor, committee_id=report.inspection.committee_id):
         raise Forbidden(_("The inspection office reviews reports."))
     version = report.current()
     if version.status != ReportStatus.SUBMITTED:
@@ -613,7 +593,8 @@ def report_review(*, actor, report: Report, comment: str, accept: bool) -> Repor
 @transaction.atomic
 def report_comment(*, actor, report: Report, text: str) -> ReportComment:
     inspection = report.inspection
-    if not (is_office(actor, inspection.committee_id) or is_team_member(actor, inspection) or (
+    if not (is_office_of(user=actor, committee_id=inspection.committee_id)
+            or is_team_member(user=actor, inspection=inspection) or (
             actor.role == Role.LEADERSHIP and actor.committee_id == inspection.committee_id)):
         raise Forbidden()
     if not text.strip():
@@ -654,7 +635,7 @@ def report_approve(*, actor, report: Report) -> ReportVersion:
 @transaction.atomic
 def feedback_record(*, actor, inspection: Inspection, data: dict[str, Any]) -> Feedback:
     """Record the feedback; its date starts the rectification clocks."""
-    if not (is_office(actor, inspection.committee_id) or is_team_lead(actor, inspection)):
+    if not can_manage_inspection_or_lead(user=actor, inspection=inspection):
         raise Forbidden(_("The office or the team's leaders record the feedback."))
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
     if inspection.status != InspectionStatus.REPORTING:

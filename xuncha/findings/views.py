@@ -9,10 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from xuncha.accounts.access import is_office_head_of, is_office_of
 from xuncha.accounts.roles import Role
+from xuncha.inspections.access import is_team_lead, is_team_leader, is_team_member
 from xuncha.inspections.models import Inspection, InspectionStatus
-from xuncha.inspections.selectors import get_or_404, inspections_visible_to
+from xuncha.inspections.selectors import inspections_visible_to
 from xuncha.lib.errors import DomainError, NotFound
+from xuncha.lib.lookup import get_or_404
 from xuncha.organizations.models import Cadre, Inspector, UnitKind
 from xuncha.web.access import allow
 from xuncha.web.forms import add_domain_error
@@ -77,10 +80,10 @@ def inspection_section(request, inspection):
         "clues": sel.clues_visible_to(user=user).filter(inspection=inspection),
         "reports": inspection.reports.all(),
         "feedback": sel.feedback_visible_to(user=user).filter(inspection=inspection).first(),
-        "is_member": services.is_team_member(user, inspection),
-        "is_lead": services.is_team_lead(user, inspection),
-        "can_feedback": (services.is_office(user, inspection.committee_id)
-                         or services.is_team_lead(user, inspection))
+        "is_member": is_team_member(user=user, inspection=inspection),
+        "is_lead": is_team_lead(user=user, inspection=inspection),
+        "can_feedback": (is_office_of(user=user, committee_id=inspection.committee_id)
+                         or is_team_lead(user=user, inspection=inspection))
         and inspection.status == InspectionStatus.REPORTING
         and inspection.reports.filter(kind=ReportKind.MAIN,
                                       versions__status=ReportStatus.APPROVED).exists(),
@@ -124,7 +127,7 @@ def activity_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "findings/activity_detail.html", {
         "activity": activity, "interviewers": activity.interviewers.select_related("cadre"),
         "file_form": FileForm(),
-        "is_member": services.is_team_member(request.user, activity.inspection)})
+        "is_member": is_team_member(user=request.user, inspection=activity.inspection)})
 
 
 @allow(Role.TEAM)
@@ -227,9 +230,9 @@ def problem_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "problem": problem, "persons": problem.persons.all(),
         "activities": problem.activities.all(), "petitions": petitions,
         "files": problem.files.all(), "liaison": user.role == Role.LIAISON,
-        "is_member": services.is_team_member(user, inspection),
-        "is_lead": services.is_team_lead(user, inspection),
-        "is_leader": services.is_team_leader(user, inspection),
+        "is_member": is_team_member(user=user, inspection=inspection),
+        "is_lead": is_team_lead(user=user, inspection=inspection),
+        "is_leader": is_team_leader(user=user, inspection=inspection),
         "meeting_form": MeetingForm(initial={"meeting_on": timezone.localdate()}),
         "reason_form": ReasonForm(), "fixed_form": FixedForm(
             initial={"on": timezone.localdate()}), "file_form": FileForm(),
@@ -282,7 +285,7 @@ def _problem_file_add(actor, problem, upload):
 
     from xuncha.audit.services import event_record
 
-    if not services.is_team_member(actor, problem.inspection):
+    if not is_team_member(user=actor, inspection=problem.inspection):
         raise DomainError(_("Only members of the inspection team may do this."))
     services._check_upload(upload)
     with transaction.atomic():
@@ -371,7 +374,7 @@ def clue_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     return render(request, "findings/clue_detail.html", {
         "clue": clue, "can_read": services.can_read_clue(user, clue),
-        "is_head": services.is_office_head(user, clue.committee_id),
+        "is_head": is_office_head_of(user=user, committee_id=clue.committee_id),
         "is_receiver": user.role == Role.RECEIVER,
         "transfer_form": ClueTransferForm(initial={"on": timezone.localdate()}),
         "handle_form": ClueHandleForm(initial={"handling": clue.handling or None}),
@@ -471,8 +474,8 @@ def report_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "problems": version.problems.select_related("category").order_by("sequence"),
         "comments": version.comments.select_related("author"),
         "issue": services.report_problems_issue(version),
-        "is_lead": services.is_team_lead(user, inspection),
-        "is_office": services.is_office(user, inspection.committee_id),
+        "is_lead": is_team_lead(user=user, inspection=inspection),
+        "is_office": is_office_of(user=user, committee_id=inspection.committee_id),
         "is_leadership": user.role == Role.LEADERSHIP
         and user.committee_id == inspection.committee_id,
         "edit_form": form, "editable": editable, "comment_form": CommentForm(),

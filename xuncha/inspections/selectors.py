@@ -44,13 +44,6 @@ def teams_visible_to(*, user) -> QuerySet[Team]:
     return Team.objects.none()
 
 
-def get_or_404(qs: QuerySet, pk):
-    try:
-        return qs.get(pk=int(pk))
-    except (ValueError, TypeError, qs.model.DoesNotExist, qs.model.MultipleObjectsReturned):
-        raise NotFound() from None
-
-
 def inspections_filter(qs: QuerySet[Inspection], *, q: str = "", status: str = "",
                        round: int | None = None, kind: str = "") -> QuerySet[Inspection]:
     if q:

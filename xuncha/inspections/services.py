@@ -8,6 +8,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xuncha.accounts.access import can_manage_accounts_of, is_office_of
 from xuncha.accounts.roles import Role
 from xuncha.audit.services import diff, event_record, snapshot
 from xuncha.lib.errors import Conflict, DomainError, Forbidden
@@ -15,6 +16,7 @@ from xuncha.organizations.models import Committee, Inspector, Term, Unit
 from xuncha.organizations.selectors import committee_subtree
 
 from . import conflicts
+from .access import can_manage_inspection_or_lead
 from .models import (
     Channel,
     ChannelKind,
@@ -40,23 +42,13 @@ CHANNEL_FIELDS = ("kind", "value", "hours", "note", "position")
 # --- permissions ----------------------------------------------------------------------------
 
 
-def is_office_of(user, committee_id: int) -> bool:
-    return user.role == Role.OFFICE and user.committee_id == committee_id
-
-
-def is_team_lead(user, team: Team) -> bool:
-    return bool(user.role == Role.TEAM and user.inspector_id and team.members.filter(
-        inspector_id=user.inspector_id,
-        position__in=[TeamPosition.LEADER, TeamPosition.DEPUTY]).exists())
-
-
 def _require_office(user, committee_id: int) -> None:
-    if not is_office_of(user, committee_id):
+    if not is_office_of(user=user, committee_id=committee_id):
         raise Forbidden(_("Only the inspection office of this committee may do this."))
 
 
 def _require_office_or_lead(user, inspection: Inspection) -> None:
-    if not (is_office_of(user, inspection.committee_id) or is_team_lead(user, inspection.team)):
+    if not can_manage_inspection_or_lead(user=user, inspection=inspection):
         raise Forbidden(_("Only the inspection office or the team's leaders may do this."))
 
 
@@ -586,7 +578,7 @@ def workday_override_set(*, actor, committee: Committee | None, date: datetime.d
     if committee is None:
         if not actor.is_superuser:
             raise Forbidden(_("Only the platform operator changes the calendar for everyone."))
-    elif not (actor.is_superuser or (is_office_of(actor, committee.pk) and actor.is_office_admin)):
+    elif not can_manage_accounts_of(user=actor, committee_id=committee.pk):
         raise Forbidden(_("Only an office administrator changes the committee's calendar."))
     row, created = WorkdayOverride.objects.update_or_create(
         committee=committee, date=date, defaults={"is_workday": is_workday, "note": note})
@@ -603,7 +595,7 @@ def workday_override_delete(*, actor, row: WorkdayOverride) -> None:
     if committee is None and not actor.is_superuser:
         raise Forbidden()
     if committee is not None and not (actor.is_superuser or (
-            is_office_of(actor, committee.pk) and actor.is_office_admin)):
+            is_office_of(user=actor, committee_id=committee.pk) and actor.is_office_admin)):
         raise Forbidden()
     event_record(actor=actor, action="calendar.override_delete", obj=row,
                  committee_id=committee.pk if committee else None,
@@ -618,7 +610,7 @@ POLICY_FIELDS = ("notice_workdays", "plan_workdays", "report_months", "clue_repo
 
 @transaction.atomic
 def clock_policy_update(*, actor, committee: Committee, data: dict[str, Any]) -> ClockPolicy:
-    if not (is_office_of(actor, committee.pk) and actor.is_office_admin):
+    if not (is_office_of(user=actor, committee_id=committee.pk) and actor.is_office_admin):
         raise Forbidden(_("Only an office administrator changes the committee's clocks."))
     policy, _created = ClockPolicy.objects.get_or_create(committee=committee)
     before = snapshot(policy, POLICY_FIELDS)

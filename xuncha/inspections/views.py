@@ -12,8 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from xuncha.accounts.access import is_office_of
 from xuncha.accounts.roles import Role
+from xuncha.inspections.access import can_manage_inspection_or_lead
 from xuncha.lib.errors import DomainError, Forbidden
+from xuncha.lib.lookup import get_or_404
 from xuncha.lib.workdays import official_years
 from xuncha.organizations.models import Inspector, Term, Unit
 from xuncha.organizations.selectors import committee_subtree
@@ -102,7 +105,7 @@ def round_create_view(request: HttpRequest) -> HttpResponse:
 @allow(Role.OFFICE)
 @require_http_methods(["GET", "POST"])
 def round_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    r = sel.get_or_404(sel.rounds_visible_to(user=request.user), pk)
+    r = get_or_404(sel.rounds_visible_to(user=request.user), pk)
     form = RoundForm(request.POST or None, terms=_terms(request.user), instance=r)
     if request.method == "POST" and form.is_valid():
         try:
@@ -119,7 +122,7 @@ def round_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @allow(*CASE_ROLES)
 def round_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    r = sel.get_or_404(sel.rounds_visible_to(user=request.user).select_related(
+    r = get_or_404(sel.rounds_visible_to(user=request.user).select_related(
         "committee", "term", "approved_by"), pk)
     teams = (sel.teams_visible_to(user=request.user).filter(round=r)
              .prefetch_related(Prefetch("members", queryset=sel.members_in_order(
@@ -128,7 +131,7 @@ def round_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     return render(request, "inspections/round_detail.html", {
         "round": r, "teams": teams, "decision_form": DecisionForm(),
-        "is_office": services.is_office_of(user, r.committee_id),
+        "is_office": is_office_of(user=user, committee_id=r.committee_id),
         "is_leadership": user.role == Role.LEADERSHIP and user.committee_id == r.committee_id,
         "RoundStatus": RoundStatus})
 
@@ -136,7 +139,7 @@ def round_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 @allow(Role.OFFICE, Role.LEADERSHIP)
 @require_POST
 def round_action_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    r = sel.get_or_404(sel.rounds_visible_to(user=request.user), pk)
+    r = get_or_404(sel.rounds_visible_to(user=request.user), pk)
     form = DecisionForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
@@ -171,7 +174,7 @@ def _pool(user, team):
 
 @allow(*CASE_ROLES)
 def team_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    team = sel.get_or_404(sel.teams_visible_to(user=request.user).select_related(
+    team = get_or_404(sel.teams_visible_to(user=request.user).select_related(
         "round__committee", "round__term"), pk)
     members = list(sel.members_in_order(team.members.select_related("inspector__cadre__unit",
                                                                     "overridden_by")))
@@ -183,7 +186,7 @@ def team_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
                      "conflicts": conflicts.conflicts_for(inspector=member.inspector, units=units),
                      "update_form": MemberUpdateForm(initial={"position": member.position,
                                                               "duties": member.duties})})
-    is_office = services.is_office_of(request.user, team.round.committee_id)
+    is_office = is_office_of(user=request.user, committee_id=team.round.committee_id)
     start, end = conflicts.team_window(team)
     return render(request, "inspections/team_detail.html", {
         "team": team, "rows": rows, "inspections": inspections, "window": (start, end),
@@ -195,7 +198,7 @@ def team_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 @allow(Role.OFFICE)
 @require_POST
 def member_add_view(request: HttpRequest, pk: int) -> HttpResponse:
-    team = sel.get_or_404(sel.teams_visible_to(user=request.user), pk)
+    team = get_or_404(sel.teams_visible_to(user=request.user), pk)
     form = MemberForm(request.POST, inspectors=_pool(request.user, team))
     if form.is_valid():
         try:
@@ -217,7 +220,7 @@ def member_add_view(request: HttpRequest, pk: int) -> HttpResponse:
 @allow(Role.OFFICE)
 @require_POST
 def member_action_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    member = sel.get_or_404(TeamMember.objects.filter(
+    member = get_or_404(TeamMember.objects.filter(
         team__in=sel.teams_visible_to(user=request.user)), pk)
     try:
         if action == "remove":
@@ -297,7 +300,7 @@ def inspection_list_view(request: HttpRequest) -> HttpResponse:
 @allow(Role.OFFICE)
 @require_http_methods(["GET", "POST"])
 def inspection_create_view(request: HttpRequest, team_pk: int) -> HttpResponse:
-    team = sel.get_or_404(sel.teams_visible_to(user=request.user).select_related(
+    team = get_or_404(sel.teams_visible_to(user=request.user).select_related(
         "round__committee"), team_pk)
     committee = team.round.committee
     if team.round.kind in (RoundKind.ESCALATED, RoundKind.CROSS):
@@ -360,13 +363,12 @@ INSPECTION_SECTIONS: list = []
 
 @allow(*CASE_ROLES, Role.LIAISON)
 def inspection_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    inspection = sel.get_or_404(sel.inspections_visible_to(user=request.user).select_related(
+    inspection = get_or_404(sel.inspections_visible_to(user=request.user).select_related(
         "unit__committee", "team__round__committee", "round__term", "committee",
         "revisit_of__unit"), pk)
     user = request.user
     today = _today()
-    can_edit = services.is_office_of(user, inspection.committee_id) or services.is_team_lead(
-        user, inspection.team)
+    can_edit = can_manage_inspection_or_lead(user=user, inspection=inspection)
     siblings = list(inspection.team.inspections.exclude(pk=inspection.pk).select_related("unit"))
     sections = [s for s in (f(request, inspection) for f in INSPECTION_SECTIONS) if s]
     return render(request, "inspections/inspection_detail.html", {
@@ -385,7 +387,7 @@ def inspection_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 @allow(Role.OFFICE, Role.TEAM)
 @require_http_methods(["GET", "POST"])
 def inspection_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    inspection = sel.get_or_404(sel.inspections_visible_to(user=request.user), pk)
+    inspection = get_or_404(sel.inspections_visible_to(user=request.user), pk)
     initial = {f: getattr(inspection, f) for f in services.INSPECTION_FIELDS} | {
         "version": inspection.version}
     form = InspectionForm(request.POST or None, initial=initial)
@@ -407,7 +409,7 @@ def inspection_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 @allow(Role.OFFICE, Role.TEAM)
 @require_POST
 def inspection_action_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    inspection = sel.get_or_404(sel.inspections_visible_to(user=request.user), pk)
+    inspection = get_or_404(sel.inspections_visible_to(user=request.user), pk)
     version = request.POST.get("version")
     version = int(version) if version and version.isdigit() else None
     try:
@@ -433,7 +435,7 @@ def inspection_action_view(request: HttpRequest, pk: int, action: str) -> HttpRe
             else:
                 messages.error(request, _("Choose the kind of channel."))
         elif action == "copy-channels":
-            source = sel.get_or_404(inspection.team.inspections.all(),
+            source = get_or_404(inspection.team.inspections.all(),
                                     request.POST.get("source"))
             count = services.channels_copy(actor=request.user, source=source,
                                            target=inspection)
@@ -448,7 +450,7 @@ def inspection_action_view(request: HttpRequest, pk: int, action: str) -> HttpRe
 @allow(Role.OFFICE, Role.TEAM)
 @require_POST
 def channel_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
-    channel = sel.get_or_404(Channel.objects.filter(
+    channel = get_or_404(Channel.objects.filter(
         inspection__in=sel.inspections_visible_to(user=request.user)), pk)
     try:
         services.channel_remove(actor=request.user, channel=channel)
@@ -459,7 +461,7 @@ def channel_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @allow(Role.OFFICE, Role.TEAM)
 def notice_docx_view(request: HttpRequest, pk: int) -> HttpResponse:
-    inspection = sel.get_or_404(sel.inspections_visible_to(user=request.user).select_related(
+    inspection = get_or_404(sel.inspections_visible_to(user=request.user).select_related(
         "unit", "team__round__committee", "committee"), pk)
     data = documents.notice_docx(inspection, report_url=public_report_url(request, inspection))
     return docx_response(data, documents.notice_filename(inspection))
@@ -508,7 +510,7 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
     form = OverrideForm(request.POST or None)
     if request.method == "POST":
         if request.POST.get("delete"):
-            row = sel.get_or_404(WorkdayOverride.objects.filter(committee=committee),
+            row = get_or_404(WorkdayOverride.objects.filter(committee=committee),
                                  request.POST["delete"])
             try:
                 services.workday_override_delete(actor=user, row=row)

@@ -10,6 +10,7 @@ from ninja.pagination import paginate
 from xuncha.accounts.roles import Role
 from xuncha.lib.apipaging import MAX_INT, BoundedLimitOffsetPagination
 from xuncha.lib.errors import DomainError, Forbidden
+from xuncha.lib.lookup import get_or_404
 
 from . import selectors as sel
 from . import services
@@ -131,7 +132,7 @@ def committee_list(request) -> QuerySet[Committee]:
 
 @router.get("/committees/{committee_id}/terms", response=list[TermOut])
 def term_list(request, committee_id: int):
-    committee = sel.get_visible(sel.committees_visible_to(user=request.auth), committee_id)
+    committee = get_or_404(sel.committees_visible_to(user=request.auth), committee_id)
     return committee.terms.all()
 
 
@@ -145,16 +146,16 @@ def unit_list(request, filters: Query[UnitFilters]):
 
 @router.get("/units/{unit_id}", response=UnitOut)
 def unit_get(request, unit_id: int):
-    return sel.get_visible(sel.units_visible_to(user=request.auth), unit_id)
+    return get_or_404(sel.units_visible_to(user=request.auth), unit_id)
 
 
 def _visible_unit(user, unit_id):
-    return sel.get_visible(sel.units_visible_to(user=user), unit_id) if unit_id else None
+    return get_or_404(sel.units_visible_to(user=user), unit_id) if unit_id else None
 
 
 @router.post("/units", response={201: UnitOut}, summary="Create a unit (office)")
 def unit_create(request, payload: UnitIn):
-    committee = sel.get_visible(sel.committees_visible_to(user=request.auth),
+    committee = get_or_404(sel.committees_visible_to(user=request.auth),
                                 payload.committee_id)
     data = payload.dict(exclude={"committee_id", "parent_id"}) | {
         "committee": committee, "parent": _visible_unit(request.auth, payload.parent_id)}
@@ -163,7 +164,7 @@ def unit_create(request, payload: UnitIn):
 
 @router.patch("/units/{unit_id}", response=UnitOut, summary="Change a unit (office)")
 def unit_update(request, unit_id: int, payload: UnitPatch):
-    unit = sel.get_visible(sel.units_visible_to(user=request.auth), unit_id)
+    unit = get_or_404(sel.units_visible_to(user=request.auth), unit_id)
     data = payload.dict(exclude_unset=True)
     for name in ("code", "name", "kind", "locality"):
         if name in data and data[name] is None:
@@ -176,7 +177,7 @@ def unit_update(request, unit_id: int, payload: UnitPatch):
 
 @router.post("/units/{unit_id}/archive", response=UnitOut)
 def unit_archive(request, unit_id: int):
-    unit = sel.get_visible(sel.units_visible_to(user=request.auth), unit_id)
+    unit = get_or_404(sel.units_visible_to(user=request.auth), unit_id)
     return services.unit_archive(actor=request.auth, unit=unit)
 
 
@@ -190,13 +191,13 @@ def cadre_list(request, filters: Query[CadreFilters]):
 
 @router.get("/cadres/{cadre_id}", response=CadreOut)
 def cadre_get(request, cadre_id: int):
-    return sel.get_visible(sel.cadres_visible_to(user=request.auth), cadre_id)
+    return get_or_404(sel.cadres_visible_to(user=request.auth), cadre_id)
 
 
 @router.post("/cadres", response={201: CadreOut}, summary="Add a cadre (office)")
 def cadre_create(request, payload: CadreIn):
-    unit = sel.get_visible(sel.units_visible_to(user=request.auth), payload.unit_id)
-    committee = sel.get_visible(sel.committees_visible_to(user=request.auth),
+    unit = get_or_404(sel.units_visible_to(user=request.auth), payload.unit_id)
+    committee = get_or_404(sel.committees_visible_to(user=request.auth),
                                 payload.managing_committee_id)
     data = payload.dict(exclude={"unit_id", "managing_committee_id"}) | {
         "unit": unit, "managing_committee": committee}
@@ -212,5 +213,5 @@ def inspector_list(request):
 
 @router.get("/inspectors/{inspector_id}", response=InspectorOut)
 def inspector_get(request, inspector_id: int):
-    return sel.get_visible(sel.inspectors_visible_to(user=request.auth).select_related("cadre"),
+    return get_or_404(sel.inspectors_visible_to(user=request.auth).select_related("cadre"),
                            inspector_id)

@@ -6,11 +6,12 @@ from django.db.models import TextChoices
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from xuncha.accounts.access import can_write_committee_data
 from xuncha.audit.services import event_record
 from xuncha.lib.importing import Column, Importer, Preview, RowError, RowProblem, parse_bool
 
 from .models import Cadre, Committee, Gender, Rank, Unit, UnitKind
-from .selectors import can_write_committee_data, committee_ids_readable
+from .selectors import committee_ids_readable
 
 
 def choice_lookup(choices: type[TextChoices]) -> dict[str, str]:

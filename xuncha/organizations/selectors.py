@@ -12,7 +12,6 @@ Writes are narrower: only the office of the committee that owns the record.
 from django.db.models import Q, QuerySet
 
 from xuncha.accounts.roles import Role
-from xuncha.lib.errors import NotFound
 
 from .models import Cadre, Committee, Inspector, Term, Unit
 
@@ -75,21 +74,6 @@ def inspectors_visible_to(*, user) -> QuerySet[Inspector]:
 
 def terms_visible_to(*, user) -> QuerySet[Term]:
     return Term.objects.filter(committee__in=committees_visible_to(user=user))
-
-
-def get_visible(qs: QuerySet, pk) -> object:
-    """The object with ``pk`` in ``qs``, or NotFound — the same for missing and forbidden."""
-    try:
-        return qs.get(pk=int(pk))
-    except (ValueError, TypeError, qs.model.DoesNotExist):
-        raise NotFound() from None
-
-
-def can_write_committee_data(*, user, committee_id: int | None) -> bool:
-    """Only the committee's own office (or a platform operator) changes its records."""
-    if user.is_superuser:
-        return True
-    return user.role == Role.OFFICE and committee_id is not None and user.committee_id == committee_id
 
 
 # --- filters used by list pages and the API -------------------------------------------

@@ -8,6 +8,7 @@ from django.db.models import Model, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xuncha.accounts.access import can_write_committee_data
 from xuncha.audit.services import diff, event_record, snapshot
 from xuncha.lib.errors import DomainError, Forbidden
 
@@ -24,7 +25,6 @@ from .models import (
     Unit,
     UnitKind,
 )
-from .selectors import can_write_committee_data
 
 COMMITTEE_FIELDS = ("code", "name", "short_name", "level", "parent", "region", "require_2fa",
                     "conflict_years", "same_locality_rule")

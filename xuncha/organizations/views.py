@@ -7,9 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from xuncha.accounts.access import can_write_committee_data
 from xuncha.accounts.roles import Role
 from xuncha.lib.errors import DomainError
 from xuncha.lib.importing import discard_staged, load_staged, stage_upload
+from xuncha.lib.lookup import get_or_404
 from xuncha.lib.tabular import read_table, write_xlsx
 from xuncha.web.access import allow
 from xuncha.web.forms import add_domain_error
@@ -58,15 +60,15 @@ def committee_list_view(request: HttpRequest) -> HttpResponse:
 
 @allow(*READERS, platform=True)
 def committee_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    committee = sel.get_visible(sel.committees_visible_to(user=request.user), pk)
+    committee = get_or_404(sel.committees_visible_to(user=request.user), pk)
     return render(request, "organizations/committee_detail.html", {
         "committee": committee,
         "terms": committee.terms.all(),
         "children": committee.children.all(),
-        "can_write": sel.can_write_committee_data(user=request.user, committee_id=committee.pk),
+        "can_write": can_write_committee_data(user=request.user, committee_id=committee.pk),
         "can_admin": request.user.is_superuser or (
             request.user.is_office_admin
-            and sel.can_write_committee_data(user=request.user, committee_id=committee.pk)),
+            and can_write_committee_data(user=request.user, committee_id=committee.pk)),
     })
 
 
@@ -93,7 +95,7 @@ def committee_create_view(request: HttpRequest) -> HttpResponse:
 @allow(Role.OFFICE, admin=True, platform=True)
 @require_http_methods(["GET", "POST"])
 def committee_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    committee = sel.get_visible(sel.committees_visible_to(user=request.user), pk)
+    committee = get_or_404(sel.committees_visible_to(user=request.user), pk)
     parents = sel.committees_visible_to(user=request.user).exclude(path__startswith=committee.path)
     form = CommitteeForm(request.POST or None, parents=parents, instance=committee)
     if not request.user.is_superuser:
@@ -115,7 +117,7 @@ def committee_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 @allow(Role.OFFICE)
 @require_http_methods(["GET", "POST"])
 def term_create_view(request: HttpRequest, pk: int) -> HttpResponse:
-    committee = sel.get_visible(sel.committees_visible_to(user=request.user), pk)
+    committee = get_or_404(sel.committees_visible_to(user=request.user), pk)
     form = TermForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -133,7 +135,7 @@ def term_create_view(request: HttpRequest, pk: int) -> HttpResponse:
 @allow(Role.OFFICE)
 @require_http_methods(["GET", "POST"])
 def term_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    term = sel.get_visible(sel.terms_visible_to(user=request.user), pk)
+    term = get_or_404(sel.terms_visible_to(user=request.user), pk)
     form = TermForm(request.POST or None, initial={
         "name": term.name, "starts_on": term.starts_on, "ends_on": term.ends_on})
     if request.method == "POST" and form.is_valid():
@@ -168,13 +170,13 @@ def unit_list_view(request: HttpRequest) -> HttpResponse:
 
 @allow(*READERS, Role.LIAISON, platform=True)
 def unit_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = sel.get_visible(sel.units_visible_to(user=request.user).select_related(
+    unit = get_or_404(sel.units_visible_to(user=request.user).select_related(
         "committee", "parent"), pk)
     cadres = sel.cadres_visible_to(user=request.user).filter(unit=unit, archived_at__isnull=True)
     children = sel.units_visible_to(user=request.user).filter(parent=unit)
     return render(request, "organizations/unit_detail.html", {
         "unit": unit, "cadres": cadres, "children": children,
-        "can_write": sel.can_write_committee_data(user=request.user,
+        "can_write": can_write_committee_data(user=request.user,
                                                   committee_id=unit.committee_id)})
 
 
@@ -206,7 +208,7 @@ def unit_create_view(request: HttpRequest) -> HttpResponse:
 @allow(Role.OFFICE, platform=True)
 @require_http_methods(["GET", "POST"])
 def unit_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = sel.get_visible(sel.units_visible_to(user=request.user), pk)
+    unit = get_or_404(sel.units_visible_to(user=request.user), pk)
     form = _unit_form(request, instance=unit)
     if request.method == "POST" and form.is_valid():
         try:
@@ -223,7 +225,7 @@ def unit_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 @allow(Role.OFFICE, platform=True)
 @require_POST
 def unit_action_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    unit = sel.get_visible(sel.units_visible_to(user=request.user), pk)
+    unit = get_or_404(sel.units_visible_to(user=request.user), pk)
     try:
         if action == "archive":
             services.unit_archive(actor=request.user, unit=unit)
@@ -258,11 +260,11 @@ def cadre_list_view(request: HttpRequest) -> HttpResponse:
 
 @allow(*READERS, Role.LIAISON, platform=True)
 def cadre_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    cadre = sel.get_visible(sel.cadres_visible_to(user=request.user).select_related(
+    cadre = get_or_404(sel.cadres_visible_to(user=request.user).select_related(
         "unit", "managing_committee"), pk)
     return render(request, "organizations/cadre_detail.html", {
         "cadre": cadre, "inspector": getattr(cadre, "inspector", None),
-        "can_write": sel.can_write_committee_data(user=request.user,
+        "can_write": can_write_committee_data(user=request.user,
                                                   committee_id=cadre.unit.committee_id)})
 
 
@@ -295,7 +297,7 @@ def cadre_create_view(request: HttpRequest) -> HttpResponse:
 @allow(Role.OFFICE, platform=True)
 @require_http_methods(["GET", "POST"])
 def cadre_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    cadre = sel.get_visible(sel.cadres_visible_to(user=request.user), pk)
+    cadre = get_or_404(sel.cadres_visible_to(user=request.user), pk)
     form = _cadre_form(request, instance=cadre)
     if request.method == "POST" and form.is_valid():
         try:
@@ -313,7 +315,7 @@ def cadre_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 @allow(Role.OFFICE, platform=True)
 @require_POST
 def cadre_archive_view(request: HttpRequest, pk: int) -> HttpResponse:
-    cadre = sel.get_visible(sel.cadres_visible_to(user=request.user), pk)
+    cadre = get_or_404(sel.cadres_visible_to(user=request.user), pk)
     archive = request.POST.get("archived", "1") == "1"
     try:
         services.cadre_archive(actor=request.user, cadre=cadre, archived=archive)
@@ -342,9 +344,9 @@ def inspector_list_view(request: HttpRequest) -> HttpResponse:
 
 @allow(*READERS, platform=True)
 def inspector_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    inspector = sel.get_visible(sel.inspectors_visible_to(user=request.user).select_related(
+    inspector = get_or_404(sel.inspectors_visible_to(user=request.user).select_related(
         "cadre__unit", "committee"), pk)
-    can_write = sel.can_write_committee_data(user=request.user,
+    can_write = can_write_committee_data(user=request.user,
                                              committee_id=inspector.committee_id)
     units = sel.units_visible_to(user=request.user).filter(archived_at__isnull=True)
     return render(request, "organizations/inspector_detail.html", {
@@ -376,7 +378,7 @@ def inspector_create_view(request: HttpRequest) -> HttpResponse:
 @allow(Role.OFFICE)
 @require_http_methods(["GET", "POST"])
 def inspector_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    inspector = sel.get_visible(sel.inspectors_visible_to(user=request.user), pk)
+    inspector = get_or_404(sel.inspectors_visible_to(user=request.user), pk)
     form = InspectorForm(request.POST or None, cadres=sel.cadres_visible_to(user=request.user),
                          instance=inspector)
     if request.method == "POST" and form.is_valid():
@@ -395,7 +397,7 @@ def inspector_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 @allow(Role.OFFICE)
 @require_POST
 def inspector_archive_view(request: HttpRequest, pk: int) -> HttpResponse:
-    inspector = sel.get_visible(sel.inspectors_visible_to(user=request.user), pk)
+    inspector = get_or_404(sel.inspectors_visible_to(user=request.user), pk)
     archive = request.POST.get("archived", "1") == "1"
     try:
         services.inspector_archive(actor=request.user, inspector=inspector, archived=archive)
@@ -407,7 +409,7 @@ def inspector_archive_view(request: HttpRequest, pk: int) -> HttpResponse:
 @allow(Role.OFFICE)
 @require_POST
 def tie_add_view(request: HttpRequest, pk: int) -> HttpResponse:
-    inspector = sel.get_visible(sel.inspectors_visible_to(user=request.user), pk)
+    inspector = get_or_404(sel.inspectors_visible_to(user=request.user), pk)
     units = sel.units_visible_to(user=request.user)
     form = TieForm(request.POST, units=units)
     if form.is_valid():
@@ -425,8 +427,8 @@ def tie_add_view(request: HttpRequest, pk: int) -> HttpResponse:
 @allow(Role.OFFICE)
 @require_POST
 def tie_delete_view(request: HttpRequest, pk: int, tie_pk: int) -> HttpResponse:
-    inspector = sel.get_visible(sel.inspectors_visible_to(user=request.user), pk)
-    tie = sel.get_visible(InspectorTie.objects.filter(inspector=inspector), tie_pk)
+    inspector = get_or_404(sel.inspectors_visible_to(user=request.user), pk)
+    tie = get_or_404(InspectorTie.objects.filter(inspector=inspector), tie_pk)
     try:
         services.tie_delete(actor=request.user, tie=tie)
     except DomainError as exc:

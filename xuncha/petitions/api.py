@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from pydantic import field_validator
 
-from xuncha.inspections.selectors import get_or_404, inspection_by_public_code
+from xuncha.inspections.selectors import inspection_by_public_code
 from xuncha.lib.apipaging import MAX_INT
 from xuncha.lib.errors import DomainError, NotFound
+from xuncha.lib.lookup import get_or_404
 from xuncha.web.access import api_public
 
 from . import files as petition_files

@@ -45,7 +45,7 @@ def petitions_visible_to(*, user) -> QuerySet[Petition]:
 
 def petition_for(*, user, pk) -> Petition:
     """One visible petition with what its page shows, or NotFound."""
-    from xuncha.inspections.selectors import get_or_404
+    from xuncha.lib.lookup import get_or_404
 
     return get_or_404(petitions_visible_to(user=user).select_related(
         "inspection__unit", "inspection__team__round__committee", "unit", "triaged_by",

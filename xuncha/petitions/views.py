@@ -12,13 +12,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from xuncha.accounts.roles import Role
 from xuncha.inspections import clocks
-from xuncha.inspections.selectors import (
-    get_or_404,
-    inspection_by_public_code,
-    inspections_visible_to,
-)
+from xuncha.inspections.selectors import inspection_by_public_code, inspections_visible_to
 from xuncha.lib.errors import DomainError
 from xuncha.lib.importing import discard_staged, load_staged, stage_upload
+from xuncha.lib.lookup import get_or_404
 from xuncha.lib.tabular import read_table, write_xlsx
 from xuncha.organizations.models import Unit
 from xuncha.web.access import allow, public, signed_in

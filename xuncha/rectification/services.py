@@ -8,9 +8,11 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xuncha.accounts.access import is_office_of
 from xuncha.accounts.roles import ReceiverBody, Role
 from xuncha.audit.services import diff, event_record, snapshot
 from xuncha.findings.services import FOUR_FORMS_VALUES, rectification_due_dates
+from xuncha.inspections.access import is_liaison_of
 from xuncha.inspections.models import Inspection, InspectionStatus
 from xuncha.inspections.services import inspection_move
 from xuncha.lib.errors import Conflict, DomainError, Forbidden
@@ -46,17 +48,9 @@ RECTIFYING = (InspectionStatus.FEEDBACK, InspectionStatus.RECTIFYING,
 # --- who is who ---------------------------------------------------------------------------
 
 
-def is_liaison_of(user, inspection: Inspection) -> bool:
-    return user.role == Role.LIAISON and user.unit_id == inspection.unit_id
-
-
-def is_office_of(user, inspection: Inspection) -> bool:
-    return user.role == Role.OFFICE and user.committee_id == inspection.committee_id
-
-
 def review_side(user, inspection: Inspection) -> str | None:
     """Which reviewing side the user speaks for on this inspection, if any."""
-    if is_office_of(user, inspection):
+    if is_office_of(user=user, committee_id=inspection.committee_id):
         return ReviewSide.OFFICE
     if user.role == Role.RECEIVER and user.committee_id == inspection.committee_id:
         return {ReceiverBody.DISCIPLINE: ReviewSide.DISCIPLINE,
@@ -70,7 +64,7 @@ def can_verify(user, inspection: Inspection) -> bool:
 
 
 def _require_liaison(user, inspection: Inspection) -> None:
-    if not is_liaison_of(user, inspection):
+    if not is_liaison_of(user=user, inspection=inspection):
         raise Forbidden(_("Only the inspected unit's liaison may do this."))
 
 
@@ -143,7 +137,7 @@ def plan_decide(*, actor, plan: Plan, approve: bool, note: str = "") -> Plan:
     """The office approves once all three sides found the version complete and feasible,
     or returns it (退回重来) with comments."""
     plan = Plan.objects.select_for_update().select_related("inspection").get(pk=plan.pk)
-    if not is_office_of(actor, plan.inspection):
+    if not is_office_of(user=actor, committee_id=plan.inspection.committee_id):
         raise Forbidden(_("The inspection office decides on plans."))
     if plan.status != PlanStatus.SUBMITTED:
         raise DomainError(_("Only a submitted plan can be approved or returned."))
@@ -350,7 +344,7 @@ def measure_return(*, actor, measure: Measure, note: str, version: int | None = 
 
 @transaction.atomic
 def measure_set_publish(*, actor, measure: Measure, publish: bool) -> Measure:
-    if not is_office_of(actor, measure.inspection):
+    if not is_office_of(user=actor, committee_id=measure.inspection.committee_id):
         raise Forbidden(_("The office decides what is published."))
     if measure.publish != publish:
         measure.publish = publish
@@ -394,7 +388,7 @@ def report_review(*, actor, report: RectificationReport, accept: bool, grade: st
     """Reviewed for whether the main problems were solved and transferred items handled;
     accepted with a grade, or returned for more work (补课)."""
     inspection = report.inspection
-    if not is_office_of(actor, inspection):
+    if not is_office_of(user=actor, committee_id=inspection.committee_id):
         raise Forbidden(_("The inspection office reviews rectification reports."))
     if report.state != ReportState.SUBMITTED:
         raise DomainError(_("Only a report under review can be decided."))
@@ -441,7 +435,7 @@ def completion(inspection: Inspection, *, published_only: bool = False) -> tuple
 def notice_publish(*, actor, inspection: Inspection, title: str, body: str) -> PublicNotice:
     """整改公开: counted per problem (a problem is done when all its measures are closed),
     leaving out the measures the office marked as not for publication."""
-    if not is_office_of(actor, inspection):
+    if not is_office_of(user=actor, committee_id=inspection.committee_id):
         raise Forbidden(_("The office publishes rectification notices."))
     if not inspection.reached(InspectionStatus.RECTIFICATION_REPORTED):
         raise DomainError(_("Publish after the rectification report has been accepted."),
@@ -481,7 +475,8 @@ def follow_up_record(*, actor, inspection: Inspection, kind: str, held_on: datet
                      findings: str, conclusion: str = "", reopen=(),
                      reopen_note: str = "") -> FollowUp:
     """回访 / 回头看: verify closed measures and reopen those that did not hold."""
-    if not is_office_of(actor, inspection) and review_side(actor, inspection) is None:
+    if (not is_office_of(user=actor, committee_id=inspection.committee_id)
+            and review_side(actor, inspection) is None):
         raise Forbidden(_("The office and the supervising sides record follow-ups."))
     if not inspection.reached(InspectionStatus.RECTIFICATION_REPORTED):
         raise DomainError(_("Follow-up comes after the rectification report."))
@@ -511,7 +506,8 @@ def follow_up_record(*, actor, inspection: Inspection, kind: str, held_on: datet
 @transaction.atomic
 def accountability_record(*, actor, inspection: Inspection, data: dict[str, Any],
                           measures=(), follow_up: FollowUp | None = None) -> Accountability:
-    if not is_office_of(actor, inspection) and review_side(actor, inspection) != (
+    if not is_office_of(user=actor, committee_id=inspection.committee_id) and review_side(
+            actor, inspection) != (
             ReviewSide.DISCIPLINE):
         raise Forbidden(_("The office or the discipline commission records accountability."))
     if not inspection.reached(InspectionStatus.FEEDBACK):
@@ -540,7 +536,7 @@ def accountability_record(*, actor, inspection: Inspection, data: dict[str, Any]
 @transaction.atomic
 def inspection_close(*, actor, inspection: Inspection) -> Inspection:
     """Close the inspection once every measure is closed (销号) and nothing is reopened."""
-    if not is_office_of(actor, inspection):
+    if not is_office_of(user=actor, committee_id=inspection.committee_id):
         raise Forbidden(_("The inspection office closes inspections."))
     if inspection.status != InspectionStatus.FOLLOW_UP:
         raise DomainError(_("An inspection is closed after its follow-up."))

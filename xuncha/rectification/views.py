@@ -9,13 +9,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from xuncha.accounts.access import is_office_of
 from xuncha.accounts.roles import Role
 from xuncha.findings.services import rectification_due_dates
 from xuncha.inspections import clocks
+from xuncha.inspections.access import is_liaison_of
 from xuncha.inspections.models import InspectionStatus
-from xuncha.inspections.selectors import get_or_404
 from xuncha.lib.errors import DomainError
 from xuncha.lib.importing import discard_staged, load_staged, stage_upload
+from xuncha.lib.lookup import get_or_404
 from xuncha.lib.tabular import read_table, write_xlsx
 from xuncha.web.access import allow, public, signed_in
 from xuncha.web.forms import add_domain_error
@@ -93,14 +95,14 @@ def overview_view(request: HttpRequest, pk: int) -> HttpResponse:
     side = services.review_side(user, inspection)
     current = versions[0] if versions else None
     reviewed_sides = {r.side for r in current.reviews.all()} if current else set()
-    is_liaison = services.is_liaison_of(user, inspection)
+    is_liaison = is_liaison_of(user=user, inspection=inspection)
     closed = inspection.measures.filter(status=MeasureStatus.CLOSED)
     return render(request, "rectification/overview.html", {
         "inspection": inspection, "plan": plan, "versions": versions, "current": current,
         "plan_due": plan_due, "report_due": report_due, "problems": problems,
         "measures": measures, "reports": reports, "total": total, "done": done,
         "rate": round(100 * done / total, 2) if total else None,
-        "is_liaison": is_liaison, "is_office": services.is_office_of(user, inspection),
+        "is_liaison": is_liaison, "is_office": is_office_of(user=user, committee_id=inspection.committee_id),
         "side": side, "can_review": side is not None and plan is not None
         and plan.status == PlanStatus.SUBMITTED and side not in reviewed_sides,
         "can_verify": services.can_verify(user, inspection),
@@ -260,9 +262,9 @@ def measure_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
                                       done=measure.status == MeasureStatus.CLOSED,
                                       green_days=policy.measure_green_days,
                                       yellow_days=policy.measure_yellow_days),
-        "is_liaison": services.is_liaison_of(user, inspection),
+        "is_liaison": is_liaison_of(user=user, inspection=inspection),
         "can_verify": services.can_verify(user, inspection) and measure.done_by_id != user.pk,
-        "is_office": services.is_office_of(user, inspection),
+        "is_office": is_office_of(user=user, committee_id=inspection.committee_id),
         "progress_form": ProgressForm(initial={"version": measure.version}),
         "verify_form": VerifyForm(initial={"version": measure.version}),
         "evidence_form": EvidenceForm(), "Status": MeasureStatus})

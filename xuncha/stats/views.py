@@ -23,7 +23,7 @@ from xuncha.accounts.roles import Role
 from xuncha.findings.models import ClueHandling, ClueStatus, FourForms
 from xuncha.findings.services import categories_for
 from xuncha.inspections.models import InspectionStatus, Round, RoundStatus
-from xuncha.inspections.selectors import get_or_404
+from xuncha.lib.lookup import get_or_404
 from xuncha.organizations.models import Committee, Term, UnitKind
 from xuncha.petitions.models import Channel, Discipline, Status, TransferCategory
 from xuncha.rectification.models import MeasureStatus
