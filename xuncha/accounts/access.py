@@ -61,3 +61,20 @@ def can_manage_accounts_of(*, user: User, committee_id: int | None) -> bool:
 def can_write_committee_data(*, user: User, committee_id: int | None) -> bool:
     """Only the committee's own office (or a platform operator) changes its registers."""
     return user.is_superuser or is_office_of(user=user, committee_id=committee_id)
+
+
+def has_role(user: User, *roles: str) -> bool:
+    """The user holds one of ``roles`` (platform operators hold none)."""
+    return bool(user.role) and user.role in roles
+
+
+# --- pages of the shell -----------------------------------------------------------------------
+
+
+def can_open_home(*, user: User) -> bool:
+    return bool(user.role) or user.is_superuser
+
+
+def can_open_accounts(*, user: User) -> bool:
+    """Account administration: office administrators and platform operators."""
+    return user.is_superuser or (user.role == Role.OFFICE and user.is_office_admin)

@@ -7,9 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from xuncha.accounts.roles import Role
 from xuncha.inspections import clocks
-from xuncha.web import context
+from xuncha.web.registry import NavEntry
 
+from .access import can_open_clues, can_open_library
+from .demo import demo_step
 from .models import ClueStatus
+from .views import inspection_section
 
 CLUE_REPORT_LABEL = _("Receiver reports on a transferred clue")
 CLUE_CLOSE_LABEL = _("Transferred clue closed")
@@ -36,20 +39,10 @@ def clue_deadlines(user, today: datetime.date) -> list[clocks.Deadline]:
     return items
 
 
-def install() -> None:
-    from xuncha.inspections.views import INSPECTION_SECTIONS
-    from xuncha.web.demo import DEMO_STEPS
-
-    from .demo import demo_step
-    from .views import inspection_section
-
-    if inspection_section not in INSPECTION_SECTIONS:
-        INSPECTION_SECTIONS.append(inspection_section)
-    if demo_step not in DEMO_STEPS:
-        DEMO_STEPS.append(demo_step)
-    clocks.register(clue_deadlines)
-    section = _("Inspections")
-    context.register(section, context.NavItem(_("Problem library"), "findings:library",
-                                              (Role.OFFICE, Role.LEADERSHIP)))
-    context.register(_("Clues"), context.NavItem(_("Clues"), "findings:clue_list",
-                                                 (Role.OFFICE, Role.RECEIVER)), position=2)
+NAV = [
+    NavEntry("inspections", _("Problem library"), "findings:library", can_open_library),
+    NavEntry("clues", _("Clues"), "findings:clue_list", can_open_clues),
+]
+INSPECTION_SECTIONS = [inspection_section]
+DEADLINES = [clue_deadlines]
+DEMO_STEPS = [demo_step]

@@ -5,7 +5,7 @@
 their ``can_*`` rules on them.
 """
 
-from xuncha.accounts.access import is_office_of
+from xuncha.accounts.access import has_role, is_office_of
 from xuncha.accounts.models import User
 from xuncha.accounts.roles import Role
 from xuncha.lib.lookup import get_or_404
@@ -88,3 +88,29 @@ def access_round(*, user: User, pk: object) -> Round:
 
 def access_team(*, user: User, pk: object) -> Team:
     return get_or_404(teams_visible_to(user=user), pk)
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+CASE = (Role.OFFICE, Role.LEADERSHIP, Role.TEAM)
+
+
+def can_open_deadlines(*, user: User) -> bool:
+    return bool(user.role)
+
+
+def can_open_inspections(*, user: User) -> bool:
+    return has_role(user, *CASE, Role.LIAISON)
+
+
+def can_open_rounds(*, user: User) -> bool:
+    return has_role(user, *CASE)
+
+
+def can_open_planning(*, user: User) -> bool:
+    """Coverage, timeline and inspector load: the committee's office and leading group."""
+    return has_role(user, Role.OFFICE, Role.LEADERSHIP)
+
+
+def can_open_calendar(*, user: User) -> bool:
+    return user.is_superuser or has_role(user, Role.OFFICE)

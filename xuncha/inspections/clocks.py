@@ -115,19 +115,15 @@ def finish(deadline: Deadline, *, today: datetime.date,
 # --- providers --------------------------------------------------------------------------
 
 DeadlineProvider = Callable[[object, datetime.date], list[Deadline]]
-PROVIDERS: list[DeadlineProvider] = []
-
-
-def register(provider: DeadlineProvider) -> None:
-    if provider not in PROVIDERS:
-        PROVIDERS.append(provider)
 
 
 def deadlines_for(user, today: datetime.date, *, include_done: bool = False) -> list[Deadline]:
     items: list[Deadline] = []
     token = _memo.set({})
     try:
-        for provider in PROVIDERS:
+        from xuncha.web import registry
+
+        for provider in registry.deadline_providers():
             items.extend(provider(user, today))
     finally:
         _memo.reset(token)

@@ -5,14 +5,20 @@ import datetime
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from xuncha.accounts.roles import Role
-from xuncha.web import context, home
+from xuncha.web.registry import NavEntry
 
 from . import clocks
+from .access import (
+    CASE,
+    can_open_calendar,
+    can_open_deadlines,
+    can_open_inspections,
+    can_open_planning,
+    can_open_rounds,
+)
+from .demo import demo_step
 from .models import InspectionStatus
 from .selectors import inspections_visible_to
-
-CASE = (Role.OFFICE, Role.LEADERSHIP, Role.TEAM)
 
 
 def inspection_deadlines(user, today: datetime.date) -> list[clocks.Deadline]:
@@ -52,39 +58,16 @@ def deadlines_panel(user):
             "total": len(items)}
 
 
-def _forget_public_code(sender, instance, **kwargs) -> None:
-    from .selectors import forget_public_code
-
-    forget_public_code(instance.public_code)
-
-
-def install() -> None:
-    from django.db.models.signals import post_save
-
-    from .models import Inspection
-
-    post_save.connect(_forget_public_code, sender=Inspection,
-                      dispatch_uid="inspections.forget_public_code")
-    from xuncha.web.demo import DEMO_STEPS
-
-    from .demo import demo_step
-
-    if demo_step not in DEMO_STEPS:
-        DEMO_STEPS.append(demo_step)
-    clocks.register(inspection_deadlines)
-    home.register_panel(deadlines_panel)
-    section = _("Inspections")
-    context.register(section, context.NavItem(_("My deadlines"), "inspections:my_deadlines",
-                                              tuple(Role.values)), position=1)
-    context.register(section, context.NavItem(_("Inspections"), "inspections:inspection_list",
-                                              (*CASE, Role.LIAISON)))
-    context.register(section, context.NavItem(_("Rounds and teams"), "inspections:round_list",
-                                              CASE))
-    context.register(section, context.NavItem(_("Coverage"), "inspections:coverage",
-                                              (Role.OFFICE, Role.LEADERSHIP)))
-    context.register(section, context.NavItem(_("Timeline"), "inspections:timeline",
-                                              (Role.OFFICE, Role.LEADERSHIP)))
-    context.register(section, context.NavItem(_("Inspector load"), "inspections:inspector_load",
-                                              (Role.OFFICE, Role.LEADERSHIP)))
-    context.register(_("Administration"), context.NavItem(
-        _("Calendar and clocks"), "inspections:calendar", (Role.OFFICE,), platform=True))
+NAV = [
+    NavEntry("inspections", _("My deadlines"), "inspections:my_deadlines", can_open_deadlines),
+    NavEntry("inspections", _("Inspections"), "inspections:inspection_list", can_open_inspections),
+    NavEntry("inspections", _("Rounds and teams"), "inspections:round_list", can_open_rounds),
+    NavEntry("inspections", _("Coverage"), "inspections:coverage", can_open_planning),
+    NavEntry("inspections", _("Timeline"), "inspections:timeline", can_open_planning),
+    NavEntry("inspections", _("Inspector load"), "inspections:inspector_load", can_open_planning),
+    NavEntry("administration", _("Calendar and clocks"), "inspections:calendar",
+             can_open_calendar),
+]
+HOME_PANELS = [deadlines_panel]
+DEADLINES = [inspection_deadlines]
+DEMO_STEPS = [demo_step]

@@ -20,6 +20,7 @@ from xuncha.lib.lookup import get_or_404
 from xuncha.lib.workdays import official_years
 from xuncha.organizations.models import Inspector, Term, Unit
 from xuncha.organizations.selectors import committee_subtree
+from xuncha.web import registry
 from xuncha.web.access import allow, public
 from xuncha.web.forms import add_domain_error
 from xuncha.web.paging import paginate
@@ -358,7 +359,6 @@ def _inspection_clocks(inspection: Inspection, today: datetime.date) -> list[clo
 INSPECTION_CLOCKS: list = []
 #: Later apps add panels to the inspection page: f(request, inspection) -> dict | None with
 #: "template" and context.
-INSPECTION_SECTIONS: list = []
 
 
 @allow(*CASE_ROLES, Role.LIAISON)
@@ -370,7 +370,7 @@ def inspection_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     today = _today()
     can_edit = can_manage_inspection_or_lead(user=user, inspection=inspection)
     siblings = list(inspection.team.inspections.exclude(pk=inspection.pk).select_related("unit"))
-    sections = [s for s in (f(request, inspection) for f in INSPECTION_SECTIONS) if s]
+    sections = [s for s in (f(request, inspection) for f in registry.inspection_sections()) if s]
     return render(request, "inspections/inspection_detail.html", {
         "inspection": inspection, "channels": inspection.channels.all(),
         "members": sel.members_in_order(inspection.team.members.select_related(

@@ -1,5 +1,5 @@
-"""Periodic jobs (deadline sweeps, reminders). Apps register (name, minutes, task) here;
-``xuncha scheduler`` enqueues each task when it is due, and the tasks themselves are
+"""Periodic jobs (deadline sweeps, reminders). Apps declare them in ``hooks.PERIODIC`` (see
+``xuncha.web.registry``); ``xuncha scheduler`` enqueues each task when it is due, and the tasks themselves are
 idempotent, so two schedulers or a restart never do the work twice."""
 
 from collections.abc import Callable
@@ -11,11 +11,3 @@ class PeriodicJob:
     name: str
     every_minutes: int
     enqueue: Callable[[], object]
-
-
-JOBS: list[PeriodicJob] = []
-
-
-def register(name: str, every_minutes: int, enqueue: Callable[[], object]) -> None:
-    if all(job.name != name for job in JOBS):
-        JOBS.append(PeriodicJob(name, every_minutes, enqueue))

@@ -14,11 +14,15 @@ a village; each committee has an inspector pool. Personas (all password ``PASSWO
 """
 
 import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from django.test import TestCase
+from django.test import SimpleTestCase, TestCase
+from django.utils.translation import gettext
 
 from xuncha.accounts.models import User
 from xuncha.accounts.roles import ReceiverBody, Role
+from xuncha.lib.errors import DomainError
 from xuncha.organizations.models import (
     Cadre,
     Committee,
@@ -135,7 +139,25 @@ class World:
         t.other_liaison = make_user("other_liaison", Role.LIAISON, t.county_b, unit=t.unit_b)
 
 
-class WorldTestCase(TestCase):
+class RefusalAssertions(SimpleTestCase):
+    """``assertRefused``: the action was refused *for the stated reason*, not for any."""
+
+    @contextmanager
+    def assertRefused(self, kind: type[DomainError] = DomainError, reason: str | None = None,
+                      *, code: str | None = None) -> Iterator[None]:
+        """``reason`` is the English message (or a part of it) as written in the code; it
+        is compared in the active language. ``code`` is the error's machine code."""
+        with self.assertRaises(kind) as ctx:
+            yield
+        if reason is not None:
+            self.assertIn(gettext(reason), ctx.exception.message)
+        if code is not None:
+            self.assertEqual(ctx.exception.code, code)
+        if reason is None and code is None:
+            raise AssertionError("assertRefused needs the reason or the code it expects")
+
+
+class WorldTestCase(RefusalAssertions, TestCase):
     """A TestCase with the shared world built once per class."""
 
     PERSONAS = ("platform", "office", "office2", "custodian", "leader", "team", "team_b",

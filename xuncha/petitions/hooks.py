@@ -8,12 +8,13 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from xuncha.accounts.roles import Role
 from xuncha.inspections import clocks
-from xuncha.web import context, home
+from xuncha.web.registry import NavEntry
+
+from .access import HANDLERS, can_open_petitions
+from .demo import demo_step
 
 TRANSFER_LABEL = _("Answer on a transferred petition")
-HANDLERS = (Role.OFFICE, Role.TEAM)
 
 
 def transfer_deadlines(user, today: datetime.date) -> list[clocks.Deadline]:
@@ -73,25 +74,14 @@ def inspection_section(request, inspection):
             "intake_url": reverse("petitions:intake") + f"?inspection={inspection.pk}"}
 
 
-def install() -> None:
-    from xuncha.inspections.views import INSPECTION_SECTIONS
-    from xuncha.web.demo import DEMO_STEPS
-
-    from .demo import demo_step
-
-    if inspection_section not in INSPECTION_SECTIONS:
-        INSPECTION_SECTIONS.insert(0, inspection_section)
-    if demo_step not in DEMO_STEPS:
-        # Petitions come before findings in the demo so problems can cite them.
-        DEMO_STEPS.insert(1, demo_step)
-    clocks.register(transfer_deadlines)
-    home.register_panel(petitions_panel)
-    section = _("Petitions")
-    context.register(section, context.NavItem(_("Petitions"), "petitions:list", HANDLERS),
-                     position=2)
-    context.register(section, context.NavItem(_("Record a petition"), "petitions:intake",
-                                              HANDLERS))
-    context.register(section, context.NavItem(_("Batch entry"), "petitions:import", HANDLERS))
+NAV = [
+    NavEntry("petitions", _("Petitions"), "petitions:list", can_open_petitions),
+    NavEntry("petitions", _("Record a petition"), "petitions:intake", can_open_petitions),
+    NavEntry("petitions", _("Batch entry"), "petitions:import", can_open_petitions),
     # Custodians decide here; everyone else who can ask follows their own requests here.
-    context.register(section, context.NavItem(_("Identity requests"), "petitions:reveal_list",
-                                              HANDLERS))
+    NavEntry("petitions", _("Identity requests"), "petitions:reveal_list", can_open_petitions),
+]
+HOME_PANELS = [petitions_panel]
+INSPECTION_SECTIONS = [inspection_section]
+DEADLINES = [transfer_deadlines]
+DEMO_STEPS = [demo_step]

@@ -9,7 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from xuncha.accounts.roles import Role
 from xuncha.inspections import clocks
 from xuncha.lib import periodic
-from xuncha.web import context, home
+from xuncha.web.registry import NavEntry
+
+from .access import can_open_measures, can_open_notifications
+from .demo import demo_step
 
 PLAN_LABEL = _("Rectification plan due")
 REPORT_LABEL = _("Rectification report due")
@@ -94,24 +97,13 @@ def _enqueue_sweep():
     return sweep_task.enqueue()
 
 
-def install() -> None:
-    from xuncha.inspections.views import INSPECTION_SECTIONS
-    from xuncha.web.demo import DEMO_STEPS
-
-    from .demo import demo_step
-
-    if inspection_section not in INSPECTION_SECTIONS:
-        INSPECTION_SECTIONS.append(inspection_section)
-    if demo_step not in DEMO_STEPS:
-        DEMO_STEPS.append(demo_step)
-    clocks.register(rectification_deadlines)
-    clocks.register(measure_deadlines)
-    home.register_panel(liaison_panel)
-    periodic.register("rectification-sweep", 60, _enqueue_sweep)
-    section = _("Rectification")
-    context.register(section, context.NavItem(
-        _("Measures"), "rectification:measure_list",
-        (Role.OFFICE, Role.LEADERSHIP, Role.RECEIVER, Role.LIAISON, Role.TEAM)), position=2)
-    context.register(section, context.NavItem(_("Notifications"),
-                                              "rectification:notifications",
-                                              tuple(Role.values)))
+NAV = [
+    NavEntry("rectification", _("Measures"), "rectification:measure_list", can_open_measures),
+    NavEntry("rectification", _("Notifications"), "rectification:notifications",
+             can_open_notifications),
+]
+HOME_PANELS = [liaison_panel]
+INSPECTION_SECTIONS = [inspection_section]
+DEADLINES = [rectification_deadlines, measure_deadlines]
+DEMO_STEPS = [demo_step]
+PERIODIC = [periodic.PeriodicJob("rectification-sweep", 60, _enqueue_sweep)]

@@ -3,9 +3,10 @@ warm."""
 
 from django.utils.translation import gettext_lazy as _
 
-from xuncha.accounts.roles import Role
 from xuncha.lib import periodic
-from xuncha.web import context
+from xuncha.web.registry import NavEntry
+
+from .access import can_open_statistics
 
 
 def _enqueue_refresh():
@@ -14,7 +15,5 @@ def _enqueue_refresh():
     return refresh_task.enqueue()
 
 
-def install() -> None:
-    context.register(_("Work"), context.NavItem(
-        _("Statistics"), "stats:dashboard", (Role.OFFICE, Role.LEADERSHIP, Role.OVERSIGHT)))
-    periodic.register("stats-refresh", 1, _enqueue_refresh)
+NAV = [NavEntry("work", _("Statistics"), "stats:dashboard", can_open_statistics)]
+PERIODIC = [periodic.PeriodicJob("stats-refresh", 1, _enqueue_refresh)]

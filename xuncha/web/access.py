@@ -55,6 +55,27 @@ def allow(*roles: str, admin: bool = False, platform: bool = False) -> Callable:
     return decorator
 
 
+def allow_if(rule: Callable[..., bool]) -> Callable:
+    """Only accounts for which ``rule(user=...)`` holds: a ``can_open_*`` rule of an app's
+    ``access.py``, the same one that decides whether the menu shows the page."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not rule(user=user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.xuncha_access = f"{rule.__module__}.{rule.__qualname__}"  # type: ignore[attr-defined]
+        wrapped.xuncha_rule = rule  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorator
+
+
 #: API operations that need no token; the URL-walk test fails on any other without auth.
 PUBLIC_API_OPERATIONS: set[str] = set()
 

@@ -1,13 +1,12 @@
 """Demo data: a fictional province (江州省) with 2 cities and 4 counties, their units, cadres,
 inspectors and one account per role. Every name and number is invented.
 
-Other apps extend the demo through ``DEMO_STEPS`` (planned rounds, petitions, …); each step
-receives the ``Demo`` built here and must be safe to run once on a fresh database.
+Other apps extend the demo through their ``hooks.DEMO_STEPS`` (see ``xuncha.web.registry``:
+planned rounds, petitions, …); each step receives the ``Demo`` built here and must be safe to run once on a fresh database.
 """
 
 import datetime
 import random
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -51,9 +50,6 @@ class Demo:
     def name(self) -> str:
         return self.rng.choice(SURNAMES) + self.rng.choice(GIVEN)
 
-
-#: Later apps append callables ``step(demo)`` that add their demo records.
-DEMO_STEPS: list[Callable[[Demo], None]] = []
 
 COMMITTEES = [
     # code, name, short, level, parent, region
@@ -313,7 +309,9 @@ def seed_demo(*, seed: int = 20261122) -> Demo:
     _build_orgs(demo)
     _build_inspectors(demo)
     _build_accounts(demo)
-    for step in DEMO_STEPS:
+    from xuncha.web import registry
+
+    for step in registry.demo_steps():
         step(demo)
     event_record(actor=None, action=MARKER_ACTION, params={
         "committees": len(demo.committees), "units": len(demo.units),

@@ -1,19 +1,13 @@
-"""The home page: a few panels per role, contributed by the apps (see AppConfig.ready)."""
+"""The home page: the panels the apps declare in their ``hooks.HOME_PANELS``."""
 
-from collections.abc import Callable
+from xuncha.accounts.models import User
 
-HomePanel = dict  # {"title": str, "template": str, ...context}
-PANELS: list[Callable[[object], HomePanel | None]] = []
-
-
-def register_panel(provider: Callable[[object], HomePanel | None]) -> None:
-    if provider not in PANELS:
-        PANELS.append(provider)
+from . import registry
 
 
-def home_context(user) -> dict:
+def home_context(user: User) -> dict[str, object]:
     panels = []
-    for provider in PANELS:
+    for provider in registry.home_panels():
         panel = provider(user)
         if panel:
             panels.append(panel)

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from xuncha.lib.periodic import JOBS
+from xuncha.web.registry import periodic_jobs
 
 
 class Command(BaseCommand):
@@ -13,14 +13,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["once"]:
-            for job in JOBS:
+            for job in periodic_jobs():
                 job.enqueue()
                 self.stdout.write(f"enqueued {job.name}")
             return
-        due = {job.name: 0.0 for job in JOBS}
+        due = {job.name: 0.0 for job in periodic_jobs()}
         while True:
             now = time.monotonic()
-            for job in JOBS:
+            for job in periodic_jobs():
                 if now >= due[job.name]:
                     try:
                         job.enqueue()
