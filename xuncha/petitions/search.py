@@ -20,6 +20,7 @@ run with ``LIKE`` — the same answers, without an index.
 """
 
 import re
+from collections.abc import Iterable
 
 from xuncha.lib.textnorm import normalize
 
@@ -66,3 +67,53 @@ def parse_query(q: str) -> tuple[str, list[str]]:
 
 def query_runs(q: str) -> list[str]:
     return runs(q[:100])
+
+
+# --- the stored search document -------------------------------------------------------------
+
+
+def search_document(content: str, subject_names: Iterable[str]) -> str:
+    """The text a petition is found by: its content and the names of the persons reported.
+    Intake, re-indexing and restore all build it here."""
+    return content + "\n" + "\n".join(subject_names)
+
+
+def search_index_write(rows: Iterable[tuple[int, str]]) -> None:
+    """Store ``(petition id, search document)`` rows: a ``tsvector`` of the pair tokens on
+    PostgreSQL, the normalised text on SQLite (and no stale vector)."""
+    from django.db import connection
+
+    from .models import Petition
+
+    rows = list(rows)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "UPDATE petitions_petition SET search_vector = to_tsvector('simple', %s) "
+                "WHERE id = %s", [(document_tokens(text), pk) for pk, text in rows])
+    else:
+        for pk, text in rows:
+            Petition.objects.filter(pk=pk).update(search_text=document_text(text),
+                                                  search_vector=None)
+
+
+def search_index_rebuild(*, batch: int = 500) -> int:
+    """Rebuild every petition's search column (after a restore from the other kind of
+    database, or a change of the normalisation); returns how many were written."""
+    from .models import Petition, PetitionSubject
+
+    last = count = 0
+    while True:
+        rows = list(Petition.objects.filter(pk__gt=last).order_by("pk")
+                    .values_list("pk", "content")[:batch])
+        if not rows:
+            return count
+        last = rows[-1][0]
+        names: dict[int, list[str]] = {}
+        for petition_id, name in PetitionSubject.objects.filter(
+                petition_id__in=[pk for pk, _c in rows]).order_by("pk").values_list(
+                "petition_id", "name"):
+            names.setdefault(petition_id, []).append(name)
+        search_index_write((pk, search_document(content, names.get(pk, [])))
+                           for pk, content in rows)
+        count += len(rows)

@@ -227,15 +227,10 @@ def clean_subjects(subjects: Iterable[dict] | None, *, committee=None) -> list[d
 
 def _index(petition: Petition, subjects: list[dict]) -> None:
     """Search tokens and duplicate bands, written with the petition (not in a signal)."""
-    text = petition.content + "\n" + "\n".join(s["name"] for s in subjects)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("UPDATE petitions_petition SET search_vector = "
-                           "to_tsvector('simple', %s) WHERE id = %s",
-                           [fts.document_tokens(text), petition.pk])
-    else:
+    text = fts.search_document(petition.content, (s["name"] for s in subjects))
+    fts.search_index_write([(petition.pk, text)])
+    if connection.vendor != "postgresql":
         petition.search_text = fts.document_text(text)
-        Petition.objects.filter(pk=petition.pk).update(search_text=petition.search_text)
     normalized, keys = dedup.keys_for(petition.content)
     if keys:
         PetitionBand.objects.bulk_create([PetitionBand(petition_id=petition.pk,

@@ -61,7 +61,7 @@ class LayoutTests(SimpleTestCase):
         self.assertEqual(found, [], "who-may decisions outside access.py")
 
     def test_templates_ask_the_view_not_the_role(self):
-        pattern = re.compile(r"\.(%s)\b" % "|".join(sorted(PERMISSION_FACTS)))
+        pattern = re.compile(r"\.({})\b".format("|".join(sorted(PERMISSION_FACTS))))
         found = []
         for path in sorted(ROOT.rglob("templates/**/*.html")):
             rel = path.relative_to(ROOT)

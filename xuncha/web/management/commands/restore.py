@@ -386,32 +386,9 @@ class Command(BaseCommand):
     def rebuild_search(self) -> None:
         """The petitions' search column differs by database (tsvector on PostgreSQL, the
         normalised text on SQLite): rebuild it when the backup came from the other kind."""
-        from xuncha.petitions import search as fts
-        from xuncha.petitions.models import Petition, PetitionSubject
+        from xuncha.petitions.search import search_index_rebuild
 
-        postgres = connection.vendor == "postgresql"
-        last = 0
-        while True:
-            rows = list(Petition.objects.filter(pk__gt=last).order_by("pk")
-                        .values_list("pk", "content")[:500])
-            if not rows:
-                return
-            last = rows[-1][0]
-            names: dict[int, list[str]] = {}
-            for petition_id, name in PetitionSubject.objects.filter(
-                    petition_id__in=[pk for pk, _c in rows]).order_by("pk").values_list(
-                    "petition_id", "name"):
-                names.setdefault(petition_id, []).append(name)
-            texts = [(pk, content + "\n" + "\n".join(names.get(pk, []))) for pk, content in rows]
-            if postgres:
-                with connection.cursor() as cursor:
-                    cursor.executemany(
-                        "UPDATE petitions_petition SET search_vector = to_tsvector('simple', %s) "
-                        "WHERE id = %s", [(fts.document_tokens(text), pk) for pk, text in texts])
-            else:
-                for pk, text in texts:
-                    Petition.objects.filter(pk=pk).update(search_text=fts.document_text(text),
-                                                          search_vector=None)
+        search_index_rebuild()
 
     def put_media(self, tar: tarfile.TarFile, plan: Plan) -> None:
         """Extract into a staging directory, then move each file into place; on failure the
