@@ -2,10 +2,18 @@
 
 These are the only places that compare a user's role and committee; other apps ask them
 rather than writing ``user.role == Role.OFFICE and user.committee_id == ...`` again.
+
+Below them, the rules of account administration (who manages whose account, tokens and
+second factors) with ``users_managed_by``, the query form of ``can_manage_account``.
 """
 
-from .models import User
+from django.db.models import QuerySet
+
+from xuncha.lib.lookup import get_or_404
+
+from .models import ApiToken, User
 from .roles import ReceiverBody, Role
+from .selectors import tokens_of
 
 
 def is_office_of(*, user: User, committee_id: int | None) -> bool:
@@ -17,6 +25,11 @@ def is_office_of(*, user: User, committee_id: int | None) -> bool:
 def is_office_head_of(*, user: User, committee_id: int | None) -> bool:
     """The office's head: reads sealed clues and transfers them."""
     return is_office_of(user=user, committee_id=committee_id) and user.is_office_head
+
+
+def is_office_admin_of(*, user: User, committee_id: int | None) -> bool:
+    """An administrator of the committee's office: manages its accounts, reads its trail."""
+    return is_office_of(user=user, committee_id=committee_id) and user.is_office_admin
 
 
 def is_custodian_of(*, user: User, committee_id: int | None) -> bool:
@@ -53,9 +66,7 @@ def is_organization_of(*, user: User, committee_id: int | None) -> bool:
 
 def can_manage_accounts_of(*, user: User, committee_id: int | None) -> bool:
     """Office administrators manage their committee's accounts; platform operators any."""
-    if user.is_superuser:
-        return True
-    return is_office_of(user=user, committee_id=committee_id) and user.is_office_admin
+    return user.is_superuser or is_office_admin_of(user=user, committee_id=committee_id)
 
 
 def can_write_committee_data(*, user: User, committee_id: int | None) -> bool:
@@ -78,3 +89,45 @@ def can_open_home(*, user: User) -> bool:
 def can_open_accounts(*, user: User) -> bool:
     """Account administration: office administrators and platform operators."""
     return user.is_superuser or (user.role == Role.OFFICE and user.is_office_admin)
+
+
+# --- account administration -------------------------------------------------------------
+
+
+def can_manage_account(*, user: User, account: User) -> bool:
+    """Edit, reset the password of, unlock or reset the second factor of ``account``.
+    The query form is ``users_managed_by``."""
+    return can_manage_accounts_of(user=user, committee_id=account.committee_id)
+
+
+def users_managed_by(*, user: User) -> QuerySet[User]:
+    """The accounts ``user`` manages (``can_manage_account`` as one query): office
+    administrators their own committee's, platform operators every one."""
+    qs = User.objects.select_related("committee", "unit", "inspector__cadre")
+    if user.is_superuser:
+        return qs.order_by("committee__path", "username")
+    committee_id = user.committee_id
+    if committee_id is not None and is_office_admin_of(user=user, committee_id=committee_id):
+        return qs.filter(committee_id=committee_id).order_by("username")
+    return qs.none()
+
+
+def access_account(*, user: User, pk: object) -> User:
+    """An account ``user`` manages, or ``NotFound`` (also for another committee's)."""
+    return get_or_404(users_managed_by(user=user), pk)
+
+
+def can_turn_off_own_two_factor(*, user: User) -> bool:
+    """Not where the committee requires a second factor for the person's role."""
+    return not user.needs_two_factor
+
+
+def can_revoke_token(*, user: User, token: ApiToken) -> bool:
+    """One's own tokens; an account administrator also those of the accounts they manage."""
+    return token.user_id == user.pk or can_manage_accounts_of(
+        user=user, committee_id=token.user.committee_id)
+
+
+def access_token(*, user: User, pk: object) -> ApiToken:
+    """One of ``user``'s own tokens (the profile page lists no one else's), or ``NotFound``."""
+    return get_or_404(tokens_of(user=user), pk)

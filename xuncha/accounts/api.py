@@ -1,5 +1,7 @@
 from ninja import Router, Schema
 
+from .http import ApiRequest
+
 router = Router(tags=["accounts"])
 
 
@@ -15,7 +17,7 @@ class MeOut(Schema):
 
 
 @router.get("/me", response=MeOut, summary="The account behind the token")
-def me(request):
+def me(request: ApiRequest) -> MeOut:
     user = request.auth
     return MeOut(id=user.pk, username=user.username, display_name=user.display_name,
                  role=user.role, committee_id=user.committee_id,

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -82,16 +84,20 @@ class UserForm(forms.Form):
         super().__init__(*args, **kwargs)
         if actor.is_superuser:
             committees = Committee.objects.all()
-        else:
+        elif actor.committee_id is not None:
             committees = Committee.objects.filter(pk=actor.committee_id)
-        self.fields["committee"].queryset = committees
-        self.fields["unit"].queryset = (Unit.objects.filter(committee__in=committees,
-                                                            archived_at__isnull=True)
-                                        .order_by("code"))
-        self.fields["inspector"].queryset = (Inspector.objects.filter(committee__in=committees,
-                                                                      archived_at__isnull=True)
-                                             .select_related("cadre"))
+        else:
+            committees = Committee.objects.none()
+        self.model_field("committee").queryset = committees
+        self.model_field("unit").queryset = (Unit.objects.filter(committee__in=committees,
+                                                             archived_at__isnull=True)
+                                         .order_by("code"))
+        self.model_field("inspector").queryset = (Inspector.objects.filter(
+            committee__in=committees, archived_at__isnull=True).select_related("cadre"))
         if not actor.is_superuser:
             self.fields["committee"].initial = actor.committee_id
         if instance is not None:
             self.fields["username"].disabled = True
+
+    def model_field(self, name: str) -> forms.ModelChoiceField:
+        return cast(forms.ModelChoiceField, self.fields[name])

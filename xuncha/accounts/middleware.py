@@ -1,13 +1,18 @@
 """Session policy: idle expiry, forced password change, required two-factor enrolment."""
 
 import time
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from .models import User
+from .signin import logout_recorded
 
 IDLE_KEY = "xuncha_last_seen"
 # Pages a signed-in person can always reach, so the forced steps cannot loop.
@@ -16,7 +21,7 @@ _EXEMPT_NAMES = ("accounts:password_change", "accounts:totp_setup", "accounts:lo
 
 
 class SessionPolicyMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
         self._exempt: set[str] | None = None
 
@@ -25,15 +30,13 @@ class SessionPolicyMiddleware:
             self._exempt = {reverse(name) for name in _EXEMPT_NAMES}
         return self._exempt
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and not request.path.startswith(("/static/", "/api/")):
+        if isinstance(user, User) and not request.path.startswith(("/static/", "/api/")):
             now = int(time.time())
             last = request.session.get(IDLE_KEY)
             idle_limit = settings.XUNCHA_SESSION_IDLE_MINUTES * 60
             if last is not None and now - int(last) > idle_limit:
-                from .services import logout_recorded
-
                 logout_recorded(user=user)
                 logout(request)
                 messages.info(request, _("You were signed out after a period of inactivity."))

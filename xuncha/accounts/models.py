@@ -2,7 +2,7 @@
 
 import hashlib
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -58,8 +58,6 @@ class User(AbstractUser):
     totp_last_step = models.BigIntegerField(default=0)
     language = models.CharField(max_length=8, blank=True)
 
-    objects = UserManager()
-
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
@@ -94,11 +92,10 @@ class User(AbstractUser):
         """True when the committee requires a second factor for this role."""
         from .roles import TWO_FACTOR_ROLES
 
-        return bool(
-            self.role in TWO_FACTOR_ROLES
-            and self.committee_id
-            and self.committee.require_2fa
-        )
+        if self.role not in TWO_FACTOR_ROLES or not self.committee_id:
+            return False
+        committee = self.committee
+        return committee is not None and committee.require_2fa
 
 
 class RecoveryCode(models.Model):

@@ -1,243 +1,28 @@
-"""Sign-in, second factors, passwords, accounts and API tokens."""
+"""Account administration (accounts, one-time passwords, unlocking, second-factor resets)
+and API tokens. Signing in and one's own credentials are in ``signin``."""
 
 import datetime
-import hashlib
 import secrets
 from typing import Any
 
-import pyotp
-from django.conf import settings
-from django.contrib.auth import password_validation
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xuncha.audit.services import diff, event_record, snapshot
-from xuncha.lib import fieldcrypto
 from xuncha.lib.errors import DomainError, Forbidden
+from xuncha.organizations.models import Inspector, Unit
 
-from .access import can_manage_accounts_of
-from .models import ApiToken, RecoveryCode, User, token_digest
+from .access import can_manage_account, can_manage_accounts_of, can_revoke_token
+from .models import ApiToken, User, token_digest
 from .roles import ReceiverBody, Role
+from .signin import second_factor_clear
 
-RECOVERY_CODE_COUNT = 10
 USER_FIELDS = ("username", "display_name", "email", "role", "committee", "unit", "inspector",
                "receiver_body", "is_office_admin", "is_office_head", "is_custodian", "is_active")
 
 
-# --- sign-in --------------------------------------------------------------------------
-
-
-class LoginRefused(DomainError):
-    pass
-
-
-def login_check_password(*, username: str, password: str, ip: str | None = None) -> User:
-    """Check a password; count failures, lock after repeated ones, audit every outcome.
-
-    Raises ``LoginRefused`` with a message that does not say whether the user exists,
-    except that a locked account says it is locked (the owner needs to know).
-    """
-    generic = _("The username or password is incorrect.")
-    user = User.objects.filter(username__iexact=username.strip()).first()
-    if user is None:
-        # Run the hasher anyway so timing does not reveal which usernames exist.
-        User().set_password(password)
-        with transaction.atomic():
-            event_record(actor=None, action="login.failed", ip=ip,
-                         params={"username": username.strip()[:150], "reason": "unknown user"})
-        raise LoginRefused(generic, code="bad_credentials")
-    if user.is_locked:
-        with transaction.atomic():
-            event_record(actor=None, action="login.failed", obj=user, ip=ip,
-                         params={"reason": "locked"})
-        minutes = max(1, int((user.locked_until - timezone.now()).total_seconds() // 60) + 1)
-        raise LoginRefused(
-            _("Too many failed attempts. The account is locked; try again in %(minutes)d "
-              "minutes or ask your office administrator to unlock it.") % {"minutes": minutes},
-            code="locked")
-    if not user.check_password(password) or not user.is_active:
-        with transaction.atomic():
-            locked = User.objects.select_for_update().get(pk=user.pk)
-            locked.failed_logins += 1
-            fields = ["failed_logins"]
-            if locked.failed_logins >= settings.XUNCHA_LOCKOUT_ATTEMPTS:
-                locked.locked_until = timezone.now() + datetime.timedelta(
-                    minutes=settings.XUNCHA_LOCKOUT_MINUTES)
-                locked.failed_logins = 0
-                fields.append("locked_until")
-            locked.save(update_fields=fields)
-            event_record(actor=None, action="login.failed", obj=locked, ip=ip,
-                         params={"reason": "inactive" if not user.is_active else "bad password",
-                                 "locked": "locked_until" in fields})
-        raise LoginRefused(generic, code="bad_credentials")
-    return user
-
-
-@transaction.atomic
-def login_succeeded(*, user: User, method: str, ip: str | None = None) -> None:
-    User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None,
-                                           last_login=timezone.now())
-    event_record(actor=user, action="login", obj=user, params={"method": method}, ip=ip)
-
-
-@transaction.atomic
-def logout_recorded(*, user: User) -> None:
-    event_record(actor=user, action="logout", obj=user)
-
-
-# --- TOTP -----------------------------------------------------------------------------
-
-
-def totp_new_secret() -> str:
-    return pyotp.random_base32()
-
-
-def totp_uri(*, user: User, secret: str) -> str:
-    return pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name="Xuncha")
-
-
-def _totp_matching_step(secret: str, code: str) -> int | None:
-    """The time step ``code`` belongs to (now ±1 step), or None."""
-    code = code.strip().replace(" ", "")
-    if not code.isdigit() or len(code) != 6:
-        return None
-    totp = pyotp.TOTP(secret)
-    now = timezone.now()
-    for offset in (0, -1, 1):
-        moment = now + datetime.timedelta(seconds=30 * offset)
-        if secrets.compare_digest(totp.at(moment), code):
-            return totp.timecode(moment)
-    return None
-
-
-def _recovery_hash(code: str) -> str:
-    normalized = code.strip().replace("-", "").replace(" ", "").lower()
-    return hashlib.sha256(normalized.encode()).hexdigest()
-
-
-def _new_recovery_codes(user: User) -> list[str]:
-    RecoveryCode.objects.filter(user=user).delete()
-    codes = []
-    for _i in range(RECOVERY_CODE_COUNT):
-        raw = secrets.token_hex(5)
-        codes.append(f"{raw[:5]}-{raw[5:]}")
-    RecoveryCode.objects.bulk_create(
-        [RecoveryCode(user=user, code_hash=_recovery_hash(c)) for c in codes]
-    )
-    return codes
-
-
-@transaction.atomic
-def totp_enable(*, user: User, secret: str, code: str) -> list[str]:
-    """Turn on two-factor sign-in once the user proves the app shows the right code.
-
-    Returns the recovery codes, shown to the user once.
-    """
-    step = _totp_matching_step(secret, code)
-    if step is None:
-        raise DomainError(_("That code is not correct. Check the time on your phone and enter "
-                            "the current six-digit code."), field="code")
-    user = User.objects.select_for_update().get(pk=user.pk)
-    user.totp_secret = fieldcrypto.encrypt(secret)
-    user.totp_enabled = True
-    user.totp_last_step = step
-    user.save(update_fields=["totp_secret", "totp_enabled", "totp_last_step"])
-    codes = _new_recovery_codes(user)
-    event_record(actor=user, action="account.2fa_enable", obj=user)
-    return codes
-
-
-def totp_verify(*, user: User, code: str, ip: str | None = None) -> str:
-    """Check a second-factor code at sign-in; a code is accepted once only.
-
-    Returns the method used (``totp`` or ``recovery``). Raises ``LoginRefused``; the
-    failure is counted and audited even though the caller sees an error.
-    """
-    with transaction.atomic():
-        method, reason = _totp_verify_locked(user=user, code=code, ip=ip)
-    if method is None:
-        raise LoginRefused(reason, code="bad_code")
-    return method
-
-
-def _totp_verify_locked(*, user: User, code: str, ip: str | None) -> tuple[str | None, str]:
-    user = User.objects.select_for_update().get(pk=user.pk)
-    code = (code or "").strip()
-    digits = code.replace(" ", "")
-    if digits.isdigit() and len(digits) == 6:
-        step = _totp_matching_step(fieldcrypto.decrypt(user.totp_secret), digits)
-        if step is not None and step > user.totp_last_step:
-            user.totp_last_step = step
-            user.save(update_fields=["totp_last_step"])
-            return "totp", ""
-        reason = _("This code was already used. Wait for the next code.") if (
-            step is not None) else _("That code is not correct.")
-    else:
-        recovery = RecoveryCode.objects.filter(
-            user=user, code_hash=_recovery_hash(code), used_at__isnull=True).first()
-        if recovery is not None:
-            recovery.used_at = timezone.now()
-            recovery.save(update_fields=["used_at"])
-            event_record(actor=user, action="account.recovery_code_used", obj=user,
-                         params={"remaining": RecoveryCode.objects.filter(
-                             user=user, used_at__isnull=True).count()})
-            return "recovery", ""
-        reason = _("That code is not correct.")
-    user.failed_logins += 1
-    fields = ["failed_logins"]
-    if user.failed_logins >= settings.XUNCHA_LOCKOUT_ATTEMPTS:
-        user.locked_until = timezone.now() + datetime.timedelta(
-            minutes=settings.XUNCHA_LOCKOUT_MINUTES)
-        user.failed_logins = 0
-        fields.append("locked_until")
-    user.save(update_fields=fields)
-    event_record(actor=None, action="login.failed", obj=user, ip=ip,
-                 params={"reason": "bad 2fa code"})
-    return None, reason
-
-
-@transaction.atomic
-def totp_disable(*, actor: User, user: User) -> None:
-    if actor.pk != user.pk:
-        _require_account_admin(actor, user)
-    user.totp_secret = ""
-    user.totp_enabled = False
-    user.totp_last_step = 0
-    user.save(update_fields=["totp_secret", "totp_enabled", "totp_last_step"])
-    RecoveryCode.objects.filter(user=user).delete()
-    event_record(actor=actor, action="account.2fa_disable", obj=user)
-
-
-@transaction.atomic
-def recovery_codes_regenerate(*, user: User) -> list[str]:
-    if not user.totp_enabled:
-        raise DomainError(_("Turn on two-factor sign-in first."))
-    codes = _new_recovery_codes(user)
-    event_record(actor=user, action="account.recovery_codes_regenerate", obj=user)
-    return codes
-
-
-# --- passwords ------------------------------------------------------------------------
-
-
-@transaction.atomic
-def password_change(*, user: User, old_password: str, new_password: str) -> None:
-    if not user.check_password(old_password):
-        raise DomainError(_("Your current password is not correct."), field="old_password")
-    if old_password == new_password:
-        raise DomainError(_("Choose a password different from the current one."),
-                          field="new_password")
-    try:
-        password_validation.validate_password(new_password, user)
-    except ValidationError as exc:
-        raise DomainError(" ".join(exc.messages), field="new_password") from exc
-    user.set_password(new_password)
-    user.must_change_password = False
-    user.password_changed_at = timezone.now()
-    user.save(update_fields=["password", "must_change_password", "password_changed_at"])
-    event_record(actor=user, action="account.password_change", obj=user)
+# --- account administration -----------------------------------------------------------
 
 
 def generate_password() -> str:
@@ -245,13 +30,8 @@ def generate_password() -> str:
     return "".join(secrets.choice(alphabet) for _i in range(14))
 
 
-# --- account administration -----------------------------------------------------------
-
-
-def _require_account_admin(actor: User, user_or_committee_id) -> None:
-    committee_id = (user_or_committee_id.committee_id if isinstance(user_or_committee_id, User)
-                    else user_or_committee_id)
-    if not can_manage_accounts_of(user=actor, committee_id=committee_id):
+def _require_account_admin(allowed: bool) -> None:
+    if not allowed:
         raise Forbidden(_("Office administrators manage the accounts of their own committee "
                           "only."))
 
@@ -266,8 +46,6 @@ def _validate_user(user: User) -> None:
     if user.role == Role.LIAISON:
         if not user.unit_id:
             raise DomainError(_("A liaison speaks for one unit: choose it."), field="unit")
-        from xuncha.organizations.models import Unit
-
         unit_committee = Unit.objects.filter(pk=user.unit_id).values_list(
             "committee_id", flat=True).first()
         if unit_committee != user.committee_id:
@@ -276,8 +54,6 @@ def _validate_user(user: User) -> None:
         user.unit = None
     if user.role == Role.TEAM:
         if user.inspector_id:
-            from xuncha.organizations.models import Inspector
-
             pool = Inspector.objects.filter(pk=user.inspector_id).values_list(
                 "committee_id", flat=True).first()
             if pool != user.committee_id:
@@ -303,7 +79,8 @@ def _validate_user(user: User) -> None:
 def user_create(*, actor: User, data: dict[str, Any]) -> tuple[User, str]:
     """Create an account with a one-time password the user must change at first sign-in."""
     committee = data.get("committee")
-    _require_account_admin(actor, committee.pk if committee else None)
+    _require_account_admin(can_manage_accounts_of(
+        user=actor, committee_id=committee.pk if committee else None))
     if User.objects.filter(username__iexact=data.get("username", "").strip()).exists():
         raise DomainError(_("This username is already taken."), field="username")
     user = User(username=data.get("username", "").strip())
@@ -326,9 +103,10 @@ def user_create(*, actor: User, data: dict[str, Any]) -> tuple[User, str]:
 
 @transaction.atomic
 def user_update(*, actor: User, user: User, data: dict[str, Any]) -> User:
-    _require_account_admin(actor, user)
+    _require_account_admin(can_manage_account(user=actor, account=user))
     if "committee" in data and data["committee"] is not None:
-        _require_account_admin(actor, data["committee"].pk)
+        _require_account_admin(can_manage_accounts_of(user=actor,
+                                                      committee_id=data["committee"].pk))
     if user.pk == actor.pk and data.get("is_active") is False:
         raise DomainError(_("You cannot deactivate your own account."), field="is_active")
     before = snapshot(user, USER_FIELDS)
@@ -345,7 +123,7 @@ def user_update(*, actor: User, user: User, data: dict[str, Any]) -> User:
 
 @transaction.atomic
 def user_reset_password(*, actor: User, user: User) -> str:
-    _require_account_admin(actor, user)
+    _require_account_admin(can_manage_account(user=actor, account=user))
     password = generate_password()
     user.set_password(password)
     user.must_change_password = True
@@ -356,11 +134,19 @@ def user_reset_password(*, actor: User, user: User) -> str:
 
 @transaction.atomic
 def user_unlock(*, actor: User, user: User) -> None:
-    _require_account_admin(actor, user)
+    _require_account_admin(can_manage_account(user=actor, account=user))
     user.locked_until = None
     user.failed_logins = 0
     user.save(update_fields=["locked_until", "failed_logins"])
     event_record(actor=actor, action="account.unlock", obj=user)
+
+
+@transaction.atomic
+def totp_reset(*, actor: User, user: User) -> None:
+    """An account administrator resets someone's second factor (a lost phone); the person
+    sets it up again at the next sign-in where it is required."""
+    _require_account_admin(can_manage_account(user=actor, account=user))
+    second_factor_clear(actor=actor, user=user)
 
 
 # --- API tokens -----------------------------------------------------------------------
@@ -388,8 +174,7 @@ def token_create(*, user: User, name: str, days: int | None = 90) -> tuple[ApiTo
 
 @transaction.atomic
 def token_revoke(*, user: User, token: ApiToken) -> None:
-    if token.user_id != user.pk and not can_manage_accounts_of(
-            user=user, committee_id=token.user.committee_id):
+    if not can_revoke_token(user=user, token=token):
         raise Forbidden()
     if token.revoked_at is None:
         token.revoked_at = timezone.now()

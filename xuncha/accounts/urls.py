@@ -17,5 +17,8 @@ urlpatterns = [
     path("users/", views.user_list_view, name="user_list"),
     path("users/new/", views.user_create_view, name="user_create"),
     path("users/<int:pk>/", views.user_edit_view, name="user_edit"),
-    path("users/<int:pk>/<slug:action>/", views.user_action_view, name="user_action"),
+    path("users/<int:pk>/reset-password/", views.user_reset_password_view,
+         name="user_reset_password"),
+    path("users/<int:pk>/unlock/", views.user_unlock_view, name="user_unlock"),
+    path("users/<int:pk>/reset-2fa/", views.user_reset_2fa_view, name="user_reset_2fa"),
 ]

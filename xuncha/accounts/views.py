@@ -14,13 +14,20 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from xuncha.lib import ratelimit
 from xuncha.lib.errors import DomainError
-from xuncha.web.access import allow, public, signed_in
+from xuncha.web.access import allow_if, public, signed_in
 from xuncha.web.forms import add_domain_error
 from xuncha.web.paging import paginate
 
-from . import selectors, services
+from . import selectors, services, signin
+from .access import (
+    access_account,
+    access_token,
+    can_open_accounts,
+    can_turn_off_own_two_factor,
+    users_managed_by,
+)
 from .forms import CodeForm, LoginForm, PasswordChangeForm, TokenForm, UserForm
-from .models import User
+from .http import AuthedHttpRequest
 from .roles import Role
 
 PENDING_KEY = "xuncha_pending_2fa"
@@ -53,10 +60,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
                                    "minutes and try again."))
         else:
             try:
-                user = services.login_check_password(
+                user = signin.login_check_password(
                     username=form.cleaned_data["username"],
                     password=form.cleaned_data["password"], ip=_client_ident(request))
-            except services.LoginRefused as exc:
+            except signin.LoginRefused as exc:
                 form.add_error(None, exc.message)
             else:
                 if user.totp_enabled:
@@ -65,7 +72,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
                                                     "next": _safe_next(request)}
                     return redirect("accounts:login_2fa")
                 login(request, user, backend=AUTH_BACKEND)
-                services.login_succeeded(user=user, method="password",
+                signin.login_succeeded(user=user, method="password",
                                          ip=_client_ident(request))
                 return redirect(_safe_next(request))
     return render(request, "accounts/login.html",
@@ -80,7 +87,7 @@ def login_2fa_view(request: HttpRequest) -> HttpResponse:
         request.session.pop(PENDING_KEY, None)
         messages.info(request, _("Please sign in again."))
         return redirect("accounts:login")
-    user = User.objects.filter(pk=pending["uid"], is_active=True).first()
+    user = selectors.account_signing_in(pk=pending["uid"])
     if user is None or user.is_locked:
         request.session.pop(PENDING_KEY, None)
         messages.error(request, _("This account cannot sign in now."))
@@ -88,14 +95,14 @@ def login_2fa_view(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            method = services.totp_verify(user=user, code=form.cleaned_data["code"],
+            method = signin.totp_verify(user=user, code=form.cleaned_data["code"],
                                           ip=_client_ident(request))
-        except services.LoginRefused as exc:
+        except signin.LoginRefused as exc:
             form.add_error("code", exc.message)
         else:
             request.session.pop(PENDING_KEY, None)
             login(request, user, backend=AUTH_BACKEND)
-            services.login_succeeded(user=user, method=f"password+{method}",
+            signin.login_succeeded(user=user, method=f"password+{method}",
                                      ip=_client_ident(request))
             if method == "recovery":
                 messages.warning(request, _("You signed in with a recovery code. Each code "
@@ -106,8 +113,8 @@ def login_2fa_view(request: HttpRequest) -> HttpResponse:
 
 @signed_in
 @require_POST
-def logout_view(request: HttpRequest) -> HttpResponse:
-    services.logout_recorded(user=request.user)
+def logout_view(request: AuthedHttpRequest) -> HttpResponse:
+    signin.logout_recorded(user=request.user)
     logout(request)
     messages.info(request, _("You have signed out."))
     return redirect("accounts:login")
@@ -115,11 +122,11 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @signed_in
 @require_http_methods(["GET", "POST"])
-def password_change_view(request: HttpRequest) -> HttpResponse:
+def password_change_view(request: AuthedHttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.password_change(user=request.user,
+            signin.password_change(user=request.user,
                                      old_password=form.cleaned_data["old_password"],
                                      new_password=form.cleaned_data["new_password"])
         except DomainError as exc:
@@ -132,33 +139,33 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
 
 
 @signed_in
-def profile_view(request: HttpRequest) -> HttpResponse:
-    tokens = selectors.tokens_of(user=request.user)
+def profile_view(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "accounts/profile.html", {
-        "tokens": tokens, "token_form": TokenForm(),
-        "recovery_left": request.user.recovery_codes.filter(used_at__isnull=True).count(),
+        "tokens": selectors.tokens_of(user=request.user), "token_form": TokenForm(),
+        "recovery_left": selectors.recovery_codes_left(user=request.user),
+        "can_turn_off_two_factor": can_turn_off_own_two_factor(user=request.user),
     })
 
 
 @signed_in
 @require_http_methods(["GET", "POST"])
-def totp_setup_view(request: HttpRequest) -> HttpResponse:
+def totp_setup_view(request: AuthedHttpRequest) -> HttpResponse:
     if request.user.totp_enabled:
         messages.info(request, _("Two-factor sign-in is already on."))
         return redirect("accounts:profile")
-    secret = request.session.get(SETUP_SECRET_KEY) or services.totp_new_secret()
+    secret = request.session.get(SETUP_SECRET_KEY) or signin.totp_new_secret()
     request.session[SETUP_SECRET_KEY] = secret
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            codes = services.totp_enable(user=request.user, secret=secret,
+            codes = signin.totp_enable(user=request.user, secret=secret,
                                          code=form.cleaned_data["code"])
         except DomainError as exc:
             form.add_error("code", exc.message)
         else:
             request.session.pop(SETUP_SECRET_KEY, None)
             return render(request, "accounts/recovery_codes.html", {"codes": codes})
-    uri = services.totp_uri(user=request.user, secret=secret)
+    uri = signin.totp_uri(user=request.user, secret=secret)
     qr_svg = segno.make(uri, error="m").svg_inline(scale=4, dark="#1f2937")
     return render(request, "accounts/totp_setup.html", {
         "form": form, "secret": secret, "qr_svg": qr_svg,
@@ -168,21 +175,21 @@ def totp_setup_view(request: HttpRequest) -> HttpResponse:
 
 @signed_in
 @require_POST
-def totp_disable_view(request: HttpRequest) -> HttpResponse:
-    if request.user.needs_two_factor:
-        messages.error(request, _("Your committee requires two-factor sign-in; it cannot be "
-                                  "turned off."))
-        return redirect("accounts:profile")
-    services.totp_disable(actor=request.user, user=request.user)
-    messages.success(request, _("Two-factor sign-in is off."))
+def totp_disable_view(request: AuthedHttpRequest) -> HttpResponse:
+    try:
+        signin.totp_disable(user=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Two-factor sign-in is off."))
     return redirect("accounts:profile")
 
 
 @signed_in
 @require_POST
-def recovery_codes_view(request: HttpRequest) -> HttpResponse:
+def recovery_codes_view(request: AuthedHttpRequest) -> HttpResponse:
     try:
-        codes = services.recovery_codes_regenerate(user=request.user)
+        codes = signin.recovery_codes_regenerate(user=request.user)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("accounts:profile")
@@ -191,27 +198,24 @@ def recovery_codes_view(request: HttpRequest) -> HttpResponse:
 
 @signed_in
 @require_POST
-def token_create_view(request: HttpRequest) -> HttpResponse:
+def token_create_view(request: AuthedHttpRequest) -> HttpResponse:
     form = TokenForm(request.POST)
-    if form.is_valid():
-        try:
-            token, secret = services.token_create(user=request.user,
-                                                  name=form.cleaned_data["name"],
-                                                  days=form.cleaned_data["days"])
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            return render(request, "accounts/token_created.html",
-                          {"token": token, "secret": secret})
-    else:
+    if not form.is_valid():
         messages.error(request, _("Give the token a name and a validity of 1 to 366 days."))
-    return redirect("accounts:profile")
+        return redirect("accounts:profile")
+    try:
+        token, secret = services.token_create(user=request.user, name=form.cleaned_data["name"],
+                                              days=form.cleaned_data["days"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("accounts:profile")
+    return render(request, "accounts/token_created.html", {"token": token, "secret": secret})
 
 
 @signed_in
 @require_POST
-def token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
-    token = selectors.token_get(user=request.user, pk=pk)
+def token_revoke_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    token = access_token(user=request.user, pk=pk)
     services.token_revoke(user=request.user, token=token)
     messages.success(request, _("The token was revoked."))
     return redirect("accounts:profile")
@@ -220,21 +224,20 @@ def token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
 # --- account administration -----------------------------------------------------------
 
 
-@allow(Role.OFFICE, admin=True, platform=True)
-def user_list_view(request: HttpRequest) -> HttpResponse:
-    qs = selectors.users_managed_by(user=request.user)
+@allow_if(can_open_accounts)
+def user_list_view(request: AuthedHttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     role = request.GET.get("role", "")
-    qs = selectors.users_filter(qs, q=q, role=role)
+    qs = selectors.users_filter(users_managed_by(user=request.user), q=q, role=role)
     page = paginate(request, qs)
     template = "accounts/_user_rows.html" if request.htmx else "accounts/user_list.html"
     return render(request, template, {"page": page, "q": q, "role": role,
                                       "roles": Role.choices})
 
 
-@allow(Role.OFFICE, admin=True, platform=True)
+@allow_if(can_open_accounts)
 @require_http_methods(["GET", "POST"])
-def user_create_view(request: HttpRequest) -> HttpResponse:
+def user_create_view(request: AuthedHttpRequest) -> HttpResponse:
     form = UserForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -247,10 +250,10 @@ def user_create_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/user_form.html", {"form": form})
 
 
-@allow(Role.OFFICE, admin=True, platform=True)
+@allow_if(can_open_accounts)
 @require_http_methods(["GET", "POST"])
-def user_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    account = selectors.user_get_managed(user=request.user, pk=pk)
+def user_edit_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    account = access_account(user=request.user, pk=pk)
     form = UserForm(request.POST or None, actor=request.user, instance=account)
     if request.method == "POST" and form.is_valid():
         try:
@@ -263,24 +266,41 @@ def user_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "accounts/user_form.html", {"form": form, "account": account})
 
 
-@allow(Role.OFFICE, admin=True, platform=True)
+@allow_if(can_open_accounts)
 @require_POST
-def user_action_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    account = selectors.user_get_managed(user=request.user, pk=pk)
+def user_reset_password_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    account = access_account(user=request.user, pk=pk)
     try:
-        if action == "reset-password":
-            password = services.user_reset_password(actor=request.user, user=account)
-            return render(request, "accounts/user_password.html",
-                          {"account": account, "password": password, "created": False})
-        if action == "unlock":
-            services.user_unlock(actor=request.user, user=account)
-            messages.success(request, _("The account was unlocked."))
-        elif action == "reset-2fa":
-            services.totp_disable(actor=request.user, user=account)
-            messages.success(request, _("Two-factor sign-in was reset; the person sets it up "
-                                        "again at the next sign-in if it is required."))
-        else:
-            messages.error(request, _("Unknown action."))
+        password = services.user_reset_password(actor=request.user, user=account)
     except DomainError as exc:
         messages.error(request, exc.message)
+        return redirect("accounts:user_edit", pk=account.pk)
+    return render(request, "accounts/user_password.html",
+                  {"account": account, "password": password, "created": False})
+
+
+@allow_if(can_open_accounts)
+@require_POST
+def user_unlock_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    account = access_account(user=request.user, pk=pk)
+    try:
+        services.user_unlock(actor=request.user, user=account)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The account was unlocked."))
+    return redirect("accounts:user_edit", pk=account.pk)
+
+
+@allow_if(can_open_accounts)
+@require_POST
+def user_reset_2fa_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    account = access_account(user=request.user, pk=pk)
+    try:
+        services.totp_reset(actor=request.user, user=account)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Two-factor sign-in was reset; the person sets it up "
+                                    "again at the next sign-in if it is required."))
     return redirect("accounts:user_edit", pk=account.pk)

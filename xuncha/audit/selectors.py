@@ -4,17 +4,20 @@ import datetime
 
 from django.db.models import QuerySet
 
-from xuncha.accounts.roles import Role
+from xuncha.accounts.access import is_office_admin_of
+from xuncha.accounts.models import User
 
 from .models import Event
 
 
-def events_visible_to(*, user) -> QuerySet[Event]:
-    """Office admins read their own committee's events; platform admins read all."""
+def events_visible_to(*, user: User) -> QuerySet[Event]:
+    """Office admins read their own committee's events; platform admins read all (the query
+    form of ``access.can_read_event``)."""
     if user.is_superuser:
         return Event.objects.all()
-    if user.role == Role.OFFICE and user.is_office_admin:
-        return Event.objects.filter(committee_id=user.committee_id)
+    committee_id = user.committee_id
+    if committee_id is not None and is_office_admin_of(user=user, committee_id=committee_id):
+        return Event.objects.filter(committee_id=committee_id)
     return Event.objects.none()
 
 

@@ -1,14 +1,16 @@
+"""Browsing the audit trail."""
+
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from xuncha.accounts.roles import Role
-from xuncha.lib.errors import NotFound
-from xuncha.web.access import allow
+from xuncha.accounts.http import AuthedHttpRequest
+from xuncha.web.access import allow_if
 from xuncha.web.forms import DateInput, FilterForm
 from xuncha.web.paging import paginate
 
+from .access import access_event, can_open_audit_trail
 from .selectors import events_filter, events_visible_to
 
 
@@ -22,8 +24,8 @@ class EventFilter(FilterForm):
     date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
 
 
-@allow(Role.OFFICE, admin=True, platform=True)
-def event_list_view(request: HttpRequest) -> HttpResponse:
+@allow_if(can_open_audit_trail)
+def event_list_view(request: AuthedHttpRequest) -> HttpResponse:
     filters = EventFilter(request.GET or None)
     criteria = filters.cleaned()
     qs = events_filter(events_visible_to(user=request.user), **criteria)
@@ -32,9 +34,7 @@ def event_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, template, {"filters": filters, "page": page})
 
 
-@allow(Role.OFFICE, admin=True, platform=True)
-def event_detail_view(request: HttpRequest, seq: int) -> HttpResponse:
-    event = events_visible_to(user=request.user).filter(seq=seq).first()
-    if event is None:
-        raise NotFound()
-    return render(request, "audit/event_detail.html", {"event": event})
+@allow_if(can_open_audit_trail)
+def event_detail_view(request: AuthedHttpRequest, seq: int) -> HttpResponse:
+    return render(request, "audit/event_detail.html",
+                  {"event": access_event(user=request.user, seq=seq)})

@@ -7,20 +7,28 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from xuncha.accounts.roles import Role
+from xuncha.accounts.http import ApiRequest
+from xuncha.accounts.models import User
 from xuncha.lib.apipaging import MAX_INT, BoundedLimitOffsetPagination
 from xuncha.lib.errors import DomainError, Forbidden
-from xuncha.lib.lookup import get_or_404
 
 from . import selectors as sel
 from . import services
-from .models import Committee, Rank, UnitKind
+from .access import (
+    access_cadre,
+    access_committee,
+    access_inspector,
+    access_unit,
+    can_open_units,
+)
+from .models import Cadre, Committee, Inspector, Rank, Term, Unit, UnitKind
 
 router = Router(tags=["organizations"])
 
 
-def _require_reader(user) -> None:
-    if not (user.is_superuser or user.role in (*sel.ORG_READ_ROLES, Role.LIAISON)):
+def _require_reader(user: User) -> None:
+    """The register lists answer who may open the unit pages (each scoped by its selector)."""
+    if not can_open_units(user=user):
         raise Forbidden()
 
 
@@ -53,7 +61,7 @@ class UnitOut(Schema):
     archived: bool = Field(False)
 
     @staticmethod
-    def resolve_archived(obj) -> bool:
+    def resolve_archived(obj: Unit) -> bool:
         return obj.archived_at is not None
 
 
@@ -121,50 +129,48 @@ class InspectorOut(Schema):
     note: str
 
     @staticmethod
-    def resolve_name(obj) -> str:
+    def resolve_name(obj: Inspector) -> str:
         return obj.cadre.name
 
 
 @router.get("/committees", response=list[CommitteeOut], summary="Committees you can read")
-def committee_list(request) -> QuerySet[Committee]:
+def committee_list(request: ApiRequest) -> QuerySet[Committee]:
     return sel.committees_visible_to(user=request.auth)
 
 
 @router.get("/committees/{committee_id}/terms", response=list[TermOut])
-def term_list(request, committee_id: int):
-    committee = get_or_404(sel.committees_visible_to(user=request.auth), committee_id)
-    return committee.terms.all()
+def term_list(request: ApiRequest, committee_id: int) -> QuerySet[Term]:
+    return access_committee(user=request.auth, pk=committee_id).terms.all()
 
 
 @router.get("/units", response=list[UnitOut], summary="Units in your scope")
 @paginate(BoundedLimitOffsetPagination)
-def unit_list(request, filters: Query[UnitFilters]):
+def unit_list(request: ApiRequest, filters: Query[UnitFilters]) -> QuerySet[Unit]:
     _require_reader(request.auth)
     return sel.units_filter(sel.units_visible_to(user=request.auth),
                             **filters.dict()).order_by("code")
 
 
 @router.get("/units/{unit_id}", response=UnitOut)
-def unit_get(request, unit_id: int):
-    return get_or_404(sel.units_visible_to(user=request.auth), unit_id)
+def unit_get(request: ApiRequest, unit_id: int) -> Unit:
+    return access_unit(user=request.auth, pk=unit_id)
 
 
-def _visible_unit(user, unit_id):
-    return get_or_404(sel.units_visible_to(user=user), unit_id) if unit_id else None
+def _visible_unit(user: User, unit_id: int | None) -> Unit | None:
+    return access_unit(user=user, pk=unit_id) if unit_id else None
 
 
 @router.post("/units", response={201: UnitOut}, summary="Create a unit (office)")
-def unit_create(request, payload: UnitIn):
-    committee = get_or_404(sel.committees_visible_to(user=request.auth),
-                                payload.committee_id)
+def unit_create(request: ApiRequest, payload: UnitIn) -> tuple[int, Unit]:
+    committee = access_committee(user=request.auth, pk=payload.committee_id)
     data = payload.dict(exclude={"committee_id", "parent_id"}) | {
         "committee": committee, "parent": _visible_unit(request.auth, payload.parent_id)}
     return 201, services.unit_create(actor=request.auth, data=data)
 
 
 @router.patch("/units/{unit_id}", response=UnitOut, summary="Change a unit (office)")
-def unit_update(request, unit_id: int, payload: UnitPatch):
-    unit = get_or_404(sel.units_visible_to(user=request.auth), unit_id)
+def unit_update(request: ApiRequest, unit_id: int, payload: UnitPatch) -> Unit:
+    unit = access_unit(user=request.auth, pk=unit_id)
     data = payload.dict(exclude_unset=True)
     for name in ("code", "name", "kind", "locality"):
         if name in data and data[name] is None:
@@ -176,29 +182,28 @@ def unit_update(request, unit_id: int, payload: UnitPatch):
 
 
 @router.post("/units/{unit_id}/archive", response=UnitOut)
-def unit_archive(request, unit_id: int):
-    unit = get_or_404(sel.units_visible_to(user=request.auth), unit_id)
+def unit_archive(request: ApiRequest, unit_id: int) -> Unit:
+    unit = access_unit(user=request.auth, pk=unit_id)
     return services.unit_archive(actor=request.auth, unit=unit)
 
 
 @router.get("/cadres", response=list[CadreOut], summary="Cadres in your scope")
 @paginate(BoundedLimitOffsetPagination)
-def cadre_list(request, filters: Query[CadreFilters]):
+def cadre_list(request: ApiRequest, filters: Query[CadreFilters]) -> QuerySet[Cadre]:
     _require_reader(request.auth)
     return sel.cadres_filter(sel.cadres_visible_to(user=request.auth),
                              **filters.dict()).order_by("pk")
 
 
 @router.get("/cadres/{cadre_id}", response=CadreOut)
-def cadre_get(request, cadre_id: int):
-    return get_or_404(sel.cadres_visible_to(user=request.auth), cadre_id)
+def cadre_get(request: ApiRequest, cadre_id: int) -> Cadre:
+    return access_cadre(user=request.auth, pk=cadre_id)
 
 
 @router.post("/cadres", response={201: CadreOut}, summary="Add a cadre (office)")
-def cadre_create(request, payload: CadreIn):
-    unit = get_or_404(sel.units_visible_to(user=request.auth), payload.unit_id)
-    committee = get_or_404(sel.committees_visible_to(user=request.auth),
-                                payload.managing_committee_id)
+def cadre_create(request: ApiRequest, payload: CadreIn) -> tuple[int, Cadre]:
+    unit = access_unit(user=request.auth, pk=payload.unit_id)
+    committee = access_committee(user=request.auth, pk=payload.managing_committee_id)
     data = payload.dict(exclude={"unit_id", "managing_committee_id"}) | {
         "unit": unit, "managing_committee": committee}
     return 201, services.cadre_create(actor=request.auth, data=data)
@@ -206,12 +211,11 @@ def cadre_create(request, payload: CadreIn):
 
 @router.get("/inspectors", response=list[InspectorOut], summary="The inspector pool")
 @paginate(BoundedLimitOffsetPagination)
-def inspector_list(request):
+def inspector_list(request: ApiRequest) -> QuerySet[Inspector]:
     _require_reader(request.auth)
     return sel.inspectors_visible_to(user=request.auth).select_related("cadre").order_by("pk")
 
 
 @router.get("/inspectors/{inspector_id}", response=InspectorOut)
-def inspector_get(request, inspector_id: int):
-    return get_or_404(sel.inspectors_visible_to(user=request.auth).select_related("cadre"),
-                           inspector_id)
+def inspector_get(request: ApiRequest, inspector_id: int) -> Inspector:
+    return access_inspector(user=request.auth, pk=inspector_id)

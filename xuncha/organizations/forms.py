@@ -1,4 +1,7 @@
+from typing import cast
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from xuncha.web.forms import DateInput, FilterForm
@@ -15,6 +18,12 @@ from .models import (
     Unit,
     UnitKind,
 )
+
+
+def _offer(form: forms.Form, name: str, queryset: QuerySet) -> None:
+    """Offer ``queryset`` (scoped to the person filling in the form) in a choice field."""
+    cast(forms.ModelChoiceField, form.fields[name]).queryset = queryset
+
 
 ARCHIVED_CHOICES = [("", _("Current")), ("yes", _("Archived")), ("all", _("All"))]
 
@@ -40,7 +49,7 @@ class CommitteeForm(forms.Form):
                 "code", "name", "short_name", "level", "region", "require_2fa",
                 "conflict_years", "same_locality_rule")} | {"parent": instance.parent_id}
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = parents
+        _offer(self, "parent", parents)
 
 
 class TermForm(forms.Form):
@@ -70,8 +79,8 @@ class UnitForm(forms.Form):
                                  "kind": instance.kind, "committee": instance.committee_id,
                                  "parent": instance.parent_id, "locality": instance.locality}
         super().__init__(*args, **kwargs)
-        self.fields["committee"].queryset = committees
-        self.fields["parent"].queryset = units
+        _offer(self, "committee", committees)
+        _offer(self, "parent", units)
 
 
 class UnitFilter(FilterForm):
@@ -84,7 +93,7 @@ class UnitFilter(FilterForm):
 
     def __init__(self, *args, committees, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["committee"].queryset = committees
+        _offer(self, "committee", committees)
 
 
 class CadreForm(forms.Form):
@@ -105,8 +114,8 @@ class CadreForm(forms.Form):
                 "name", "gender", "position", "rank", "is_principal", "native_place")} | {
                 "unit": instance.unit_id, "managing_committee": instance.managing_committee_id}
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
-        self.fields["managing_committee"].queryset = committees
+        _offer(self, "unit", units)
+        _offer(self, "managing_committee", committees)
 
 
 class CadreFilter(FilterForm):
@@ -130,7 +139,7 @@ class InspectorForm(forms.Form):
             kwargs["initial"] = {"cadre": instance.cadre_id, "expertise": instance.expertise,
                                  "note": instance.note}
         super().__init__(*args, **kwargs)
-        self.fields["cadre"].queryset = cadres
+        _offer(self, "cadre", cadres)
         if instance is not None:
             self.fields["cadre"].disabled = True
 
@@ -151,7 +160,19 @@ class TieForm(forms.Form):
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        _offer(self, "unit", units)
+
+
+class ArchiveForm(forms.Form):
+    """The archive/restore button of a detail page: ``archived`` is 1 (archive, also when
+    left out) or 0 (restore)."""
+
+    archived = forms.ChoiceField(choices=[("1", _("Archive")), ("0", _("Restore"))],
+                                 required=False)
+
+    def archive(self) -> bool:
+        """Archive (True) or restore (False); call after ``is_valid()``."""
+        return self.cleaned_data["archived"] != "0"
 
 
 class ImportUploadForm(forms.Form):

@@ -6,10 +6,10 @@ from django.db.models import TextChoices
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from xuncha.accounts.access import can_write_committee_data
 from xuncha.audit.services import event_record
 from xuncha.lib.importing import Column, Importer, Preview, RowError, RowProblem, parse_bool
 
+from .access import can_add_cadre_to, can_add_unit_to, can_change_unit
 from .models import Cadre, Committee, Gender, Rank, Unit, UnitKind
 from .selectors import committee_ids_readable
 
@@ -59,11 +59,10 @@ class UnitImporter(Importer):
         if committee is None:
             raise RowProblem("committee", _("No committee with code %(code)s in your scope.")
                              % {"code": raw["committee"]})
-        if not can_write_committee_data(user=self.actor, committee_id=committee.pk):
+        if not can_add_unit_to(user=self.actor, committee_id=committee.pk):
             raise RowProblem("committee", _("You may only import units of your own committee."))
         existing = context["units"].get(raw["code"])
-        if existing is not None and not can_write_committee_data(
-                user=self.actor, committee_id=existing.committee_id):
+        if existing is not None and not can_change_unit(user=self.actor, unit=existing):
             raise RowProblem("code", _("The unit code %(code)s belongs to another committee.")
                              % {"code": raw["code"]})
         if len(raw["code"]) > 40 or len(raw["name"]) > 100:
@@ -96,7 +95,7 @@ class UnitImporter(Importer):
                     % {"code": parent}))
                 row["ok"] = False
         # Cycles: follow parents through the file, then through the database.
-        db_parent = {u.code: (u.parent.code if u.parent_id else "")
+        db_parent = {u.code: (u.parent.code if u.parent is not None else "")
                      for u in Unit.objects.filter(code__in=list(context["units"]))
                      .select_related("parent")}
         for number, row in zip(preview.row_numbers, preview.rows, strict=True):
@@ -167,7 +166,7 @@ class CadreImporter(Importer):
         unit = context["units"].get(raw["unit"])
         if unit is None:
             raise RowProblem("unit", _("No unit with code %(code)s.") % {"code": raw["unit"]})
-        if not can_write_committee_data(user=self.actor, committee_id=unit.committee_id):
+        if not can_add_cadre_to(user=self.actor, unit=unit):
             raise RowProblem("unit", _("You may only import cadres of your own committee's "
                                        "units."))
         principal = parse_bool(raw.get("principal", ""))

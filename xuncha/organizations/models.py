@@ -13,7 +13,7 @@ class Level(models.TextChoices):
     COUNTY = "county", _("County")
 
 
-LEVEL_ORDER = [Level.CENTRAL, Level.PROVINCIAL, Level.MUNICIPAL, Level.COUNTY]
+LEVEL_ORDER: list[str] = [Level.CENTRAL, Level.PROVINCIAL, Level.MUNICIPAL, Level.COUNTY]
 
 
 class Committee(models.Model):

@@ -11,10 +11,12 @@ Writes are narrower: only the office of the committee that owns the record.
 
 from django.db.models import Q, QuerySet
 
+from xuncha.accounts.models import User
 from xuncha.accounts.roles import Role
 
-from .models import Cadre, Committee, Inspector, Term, Unit
+from .models import Cadre, Committee, Inspector, InspectorTie, Term, Unit
 
+#: Who reads the registers of their committee and those below it (``access.can_open_*``).
 ORG_READ_ROLES = (Role.OFFICE, Role.LEADERSHIP, Role.TEAM, Role.OVERSIGHT)
 
 
@@ -22,26 +24,26 @@ def committee_subtree(committee: Committee) -> QuerySet[Committee]:
     return Committee.objects.filter(path__startswith=committee.path)
 
 
-def committees_visible_to(*, user) -> QuerySet[Committee]:
+def committees_visible_to(*, user: User) -> QuerySet[Committee]:
     if user.is_superuser:
         return Committee.objects.all()
-    if user.role in ORG_READ_ROLES and user.committee_id:
+    if user.role in ORG_READ_ROLES and user.committee is not None:
         return committee_subtree(user.committee)
     if user.committee_id:
         return Committee.objects.filter(pk=user.committee_id)
     return Committee.objects.none()
 
 
-def committee_ids_readable(*, user) -> QuerySet:
+def committee_ids_readable(*, user: User) -> QuerySet:
     """Ids of the committees whose organization data ``user`` may read."""
     if user.is_superuser:
         return Committee.objects.values("pk")
-    if user.role in ORG_READ_ROLES and user.committee_id:
+    if user.role in ORG_READ_ROLES and user.committee is not None:
         return committee_subtree(user.committee).values("pk")
     return Committee.objects.none().values("pk")
 
 
-def units_visible_to(*, user) -> QuerySet[Unit]:
+def units_visible_to(*, user: User) -> QuerySet[Unit]:
     if user.role == Role.LIAISON and user.unit_id:
         ids = unit_descendant_ids(unit_id=user.unit_id, include_self=True)
         return Unit.objects.filter(pk__in=ids)
@@ -59,21 +61,26 @@ def unit_descendant_ids(*, unit_id: int, include_self: bool = False) -> set[int]
     return found
 
 
-def cadres_visible_to(*, user) -> QuerySet[Cadre]:
+def cadres_visible_to(*, user: User) -> QuerySet[Cadre]:
     if user.role == Role.LIAISON:
         return Cadre.objects.filter(unit__in=units_visible_to(user=user))
     readable = committee_ids_readable(user=user)
     return Cadre.objects.filter(Q(unit__committee__in=readable) | Q(managing_committee__in=readable))
 
 
-def inspectors_visible_to(*, user) -> QuerySet[Inspector]:
+def inspectors_visible_to(*, user: User) -> QuerySet[Inspector]:
     if user.role == Role.LIAISON:
         return Inspector.objects.none()
     return Inspector.objects.filter(committee__in=committee_ids_readable(user=user))
 
 
-def terms_visible_to(*, user) -> QuerySet[Term]:
+def terms_visible_to(*, user: User) -> QuerySet[Term]:
     return Term.objects.filter(committee__in=committees_visible_to(user=user))
+
+
+def ties_visible_to(*, user: User) -> QuerySet[InspectorTie]:
+    """The declared ties of the inspectors ``user`` reads."""
+    return InspectorTie.objects.filter(inspector__in=inspectors_visible_to(user=user))
 
 
 # --- filters used by list pages and the API -------------------------------------------

@@ -1,17 +1,30 @@
 """Writes of organization data. Each checks who may write, validates, and records an event."""
 
 import datetime
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from django.db import IntegrityError, transaction
 from django.db.models import Model, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xuncha.accounts.access import can_write_committee_data
+from xuncha.accounts.models import User
 from xuncha.audit.services import diff, event_record, snapshot
 from xuncha.lib.errors import DomainError, Forbidden
 
+from .access import (
+    can_add_cadre_to,
+    can_add_committee_under,
+    can_add_inspector_to,
+    can_add_unit_to,
+    can_change_cadre,
+    can_change_committee,
+    can_change_committee_tree,
+    can_change_inspector,
+    can_change_terms_of,
+    can_change_unit,
+)
 from .models import (
     LEVEL_ORDER,
     Cadre,
@@ -19,12 +32,17 @@ from .models import (
     Expertise,
     Inspector,
     InspectorTie,
+    Level,
     Rank,
     Term,
     TieKind,
     Unit,
     UnitKind,
 )
+
+M = TypeVar("M", bound=Model)
+#: The records that are archived rather than deleted once they have history.
+Archivable = TypeVar("Archivable", Unit, Cadre, Inspector)
 
 COMMITTEE_FIELDS = ("code", "name", "short_name", "level", "parent", "region", "require_2fa",
                     "conflict_years", "same_locality_rule")
@@ -36,18 +54,20 @@ INSPECTOR_FIELDS = ("expertise", "note")
 TIE_FIELDS = ("kind", "unit", "relation", "starts_on", "ends_on")
 
 
-def _require_write(user, committee_id: int | None) -> None:
-    if not can_write_committee_data(user=user, committee_id=committee_id):
+def _require_write(allowed: bool) -> None:
+    """Refuse unless ``allowed`` (one of the ``can_*`` rules of ``access``)."""
+    if not allowed:
         raise Forbidden(_("Only the office of the owning committee may change this record."))
 
 
-def _apply(instance: Model, data: dict[str, Any], fields) -> None:
+def _apply(instance: Model, data: dict[str, Any], fields: Iterable[str]) -> None:
     for name in fields:
         if name in data:
             field = instance._meta.get_field(name)
             if field.is_relation:
                 value = data[name] if data[name] != "" else None
-                setattr(instance, field.attname, value.pk if isinstance(value, Model) else value)
+                setattr(instance, getattr(field, "attname", name),
+                        value.pk if isinstance(value, Model) else value)
             else:
                 setattr(instance, name, data[name])
 
@@ -61,8 +81,9 @@ def _save_unique(instance: Model, *, field: str, message: str) -> None:
         raise DomainError(message, code="duplicate", field=field) from exc
 
 
-def _update(*, actor, instance: Model, data: dict[str, Any], fields, action: str,
-            validate, unique: tuple[str, str] | None = None) -> Model:
+def _update(*, actor: User, instance: M, data: dict[str, Any], fields: tuple[str, ...],
+            action: str, validate: Callable[[M], None],
+            unique: tuple[str, str] | None = None) -> M:
     before = snapshot(instance, fields)
     _apply(instance, data, fields)
     validate(instance)
@@ -83,7 +104,7 @@ def _update(*, actor, instance: Model, data: dict[str, Any], fields, action: str
 def _validate_committee(committee: Committee) -> None:
     if not committee.code.strip() or not committee.name.strip():
         raise DomainError(_("A committee needs a code and a name."), field="code")
-    if committee.level not in dict(Committee._meta.get_field("level").choices):
+    if committee.level not in Level.values:
         raise DomainError(_("Unknown committee level."), field="level")
     parent = committee.parent
     if parent is not None:
@@ -99,14 +120,12 @@ def _validate_committee(committee: Committee) -> None:
 
 
 @transaction.atomic
-def committee_create(*, actor, data: dict[str, Any]) -> Committee:
+def committee_create(*, actor: User, data: dict[str, Any]) -> Committee:
     """Platform operators create any committee; an office admin creates lower ones."""
     parent = data.get("parent")
-    if not actor.is_superuser:
-        if not (actor.is_office_admin and parent is not None
-                and can_write_committee_data(user=actor, committee_id=parent.pk)):
-            raise Forbidden(_("Only an office administrator of the upper committee may add "
-                              "a lower committee."))
+    if not can_add_committee_under(user=actor, parent=parent):
+        raise Forbidden(_("Only an office administrator of the upper committee may add "
+                          "a lower committee."))
     committee = Committee(path="")
     _apply(committee, data, COMMITTEE_FIELDS)
     _validate_committee(committee)
@@ -119,12 +138,10 @@ def committee_create(*, actor, data: dict[str, Any]) -> Committee:
 
 
 @transaction.atomic
-def committee_update(*, actor, committee: Committee, data: dict[str, Any]) -> Committee:
-    if not (actor.is_superuser or (actor.is_office_admin
-                                   and can_write_committee_data(user=actor,
-                                                                committee_id=committee.pk))):
+def committee_update(*, actor: User, committee: Committee, data: dict[str, Any]) -> Committee:
+    if not can_change_committee(user=actor, committee=committee):
         raise Forbidden(_("Only the committee's office administrators may change its settings."))
-    if not actor.is_superuser:
+    if not can_change_committee_tree(user=actor):
         # Office admins tune settings; the tree itself belongs to the platform operator.
         data = {k: v for k, v in data.items() if k not in ("code", "level", "parent")}
     old_path = committee.path
@@ -157,8 +174,8 @@ def _validate_term(term: Term) -> None:
 
 
 @transaction.atomic
-def term_create(*, actor, committee: Committee, data: dict[str, Any]) -> Term:
-    _require_write(actor, committee.pk)
+def term_create(*, actor: User, committee: Committee, data: dict[str, Any]) -> Term:
+    _require_write(can_change_terms_of(user=actor, committee_id=committee.pk))
     term = Term(committee=committee)
     _apply(term, data, TERM_FIELDS)
     _validate_term(term)
@@ -169,8 +186,8 @@ def term_create(*, actor, committee: Committee, data: dict[str, Any]) -> Term:
 
 
 @transaction.atomic
-def term_update(*, actor, term: Term, data: dict[str, Any]) -> Term:
-    _require_write(actor, term.committee_id)
+def term_update(*, actor: User, term: Term, data: dict[str, Any]) -> Term:
+    _require_write(can_change_terms_of(user=actor, committee_id=term.committee_id))
     return _update(actor=actor, instance=term, data=data, fields=TERM_FIELDS,
                    action="term.update", validate=_validate_term,
                    unique=("name", _("The committee already has a term of this name.")))
@@ -206,10 +223,10 @@ def _validate_unit(unit: Unit) -> None:
 
 
 @transaction.atomic
-def unit_create(*, actor, data: dict[str, Any]) -> Unit:
+def unit_create(*, actor: User, data: dict[str, Any]) -> Unit:
     unit = Unit()
     _apply(unit, data, UNIT_FIELDS)
-    _require_write(actor, unit.committee_id)
+    _require_write(can_add_unit_to(user=actor, committee_id=unit.committee_id))
     _validate_unit(unit)
     _save_unique(unit, field="code", message=_("This unit code is already used."))
     event_record(actor=actor, action="unit.create", obj=unit,
@@ -218,19 +235,18 @@ def unit_create(*, actor, data: dict[str, Any]) -> Unit:
 
 
 @transaction.atomic
-def unit_update(*, actor, unit: Unit, data: dict[str, Any]) -> Unit:
-    _require_write(actor, unit.committee_id)
+def unit_update(*, actor: User, unit: Unit, data: dict[str, Any]) -> Unit:
+    _require_write(can_change_unit(user=actor, unit=unit))
     if "committee" in data:
         target = data["committee"]
-        _require_write(actor, target.pk if isinstance(target, Model) else target)
+        target_id = target.pk if isinstance(target, Model) else target
+        _require_write(can_add_unit_to(user=actor, committee_id=target_id))
     return _update(actor=actor, instance=unit, data=data, fields=UNIT_FIELDS,
                    action="unit.update", validate=_validate_unit,
                    unique=("code", _("This unit code is already used.")))
 
 
-def _set_archived(*, actor, obj: Model, committee_id: int | None, archived: bool,
-                  action: str) -> Model:
-    _require_write(actor, committee_id)
+def _set_archived(*, actor: User, obj: Archivable, archived: bool, action: str) -> Archivable:
     if bool(obj.archived_at) == archived:
         return obj
     before = obj.archived_at
@@ -242,20 +258,19 @@ def _set_archived(*, actor, obj: Model, committee_id: int | None, archived: bool
 
 
 @transaction.atomic
-def unit_archive(*, actor, unit: Unit) -> Unit:
-    return _set_archived(actor=actor, obj=unit, committee_id=unit.committee_id, archived=True,
-                         action="unit.archive")
+def unit_archive(*, actor: User, unit: Unit) -> Unit:
+    _require_write(can_change_unit(user=actor, unit=unit))
+    return _set_archived(actor=actor, obj=unit, archived=True, action="unit.archive")
 
 
 @transaction.atomic
-def unit_restore(*, actor, unit: Unit) -> Unit:
-    return _set_archived(actor=actor, obj=unit, committee_id=unit.committee_id, archived=False,
-                         action="unit.restore")
+def unit_restore(*, actor: User, unit: Unit) -> Unit:
+    _require_write(can_change_unit(user=actor, unit=unit))
+    return _set_archived(actor=actor, obj=unit, archived=False, action="unit.restore")
 
 
-def _delete(*, actor, obj: Model, committee_id: int | None, action: str, history_message: str,
-            fields) -> None:
-    _require_write(actor, committee_id)
+def _delete(*, actor: User, obj: Model, committee_id: int | None, action: str,
+            history_message: str, fields: tuple[str, ...]) -> None:
     before = snapshot(obj, fields)
     label = str(obj)
     pk = obj.pk
@@ -269,8 +284,9 @@ def _delete(*, actor, obj: Model, committee_id: int | None, action: str, history
 
 
 @transaction.atomic
-def unit_delete(*, actor, unit: Unit) -> None:
+def unit_delete(*, actor: User, unit: Unit) -> None:
     """Delete a unit entered by mistake; a unit with any history is archived instead."""
+    _require_write(can_change_unit(user=actor, unit=unit))
     _delete(actor=actor, obj=unit, committee_id=unit.committee_id, action="unit.delete",
             fields=UNIT_FIELDS,
             history_message=_("This unit has history (sub-units, cadres, inspections or other "
@@ -290,11 +306,11 @@ def _validate_cadre(cadre: Cadre) -> None:
 
 
 @transaction.atomic
-def cadre_create(*, actor, data: dict[str, Any]) -> Cadre:
+def cadre_create(*, actor: User, data: dict[str, Any]) -> Cadre:
     cadre = Cadre()
     _apply(cadre, data, CADRE_FIELDS)
     unit = Unit.objects.get(pk=cadre.unit_id)
-    _require_write(actor, unit.committee_id)
+    _require_write(can_add_cadre_to(user=actor, unit=unit))
     _validate_cadre(cadre)
     cadre.save()
     event_record(actor=actor, action="cadre.create", obj=cadre,
@@ -304,20 +320,21 @@ def cadre_create(*, actor, data: dict[str, Any]) -> Cadre:
 
 
 @transaction.atomic
-def cadre_update(*, actor, cadre: Cadre, data: dict[str, Any]) -> Cadre:
-    _require_write(actor, cadre.unit.committee_id)
+def cadre_update(*, actor: User, cadre: Cadre, data: dict[str, Any]) -> Cadre:
+    _require_write(can_change_cadre(user=actor, cadre=cadre))
     if "unit" in data:
         target = data["unit"]
         target_unit = target if isinstance(target, Unit) else Unit.objects.get(pk=target)
-        _require_write(actor, target_unit.committee_id)
+        _require_write(can_add_cadre_to(user=actor, unit=target_unit))
     return _update(actor=actor, instance=cadre, data=data, fields=CADRE_FIELDS,
                    action="cadre.update", validate=_validate_cadre)
 
 
 @transaction.atomic
-def cadre_archive(*, actor, cadre: Cadre, archived: bool = True) -> Cadre:
-    return _set_archived(actor=actor, obj=cadre, committee_id=cadre.unit.committee_id,
-                         archived=archived, action="cadre.archive" if archived else "cadre.restore")
+def cadre_archive(*, actor: User, cadre: Cadre, archived: bool = True) -> Cadre:
+    _require_write(can_change_cadre(user=actor, cadre=cadre))
+    return _set_archived(actor=actor, obj=cadre, archived=archived,
+                         action="cadre.archive" if archived else "cadre.restore")
 
 
 # --- inspectors and their declared ties -----------------------------------------------
@@ -331,9 +348,9 @@ def _validate_inspector(inspector: Inspector) -> None:
 
 
 @transaction.atomic
-def inspector_create(*, actor, committee: Committee, cadre: Cadre,
+def inspector_create(*, actor: User, committee: Committee, cadre: Cadre,
                      data: dict[str, Any]) -> Inspector:
-    _require_write(actor, committee.pk)
+    _require_write(can_add_inspector_to(user=actor, committee=committee))
     if Inspector.objects.filter(cadre=cadre).exists():
         raise DomainError(_("%(name)s is already in an inspector pool.") % {"name": cadre.name},
                           field="cadre")
@@ -347,16 +364,16 @@ def inspector_create(*, actor, committee: Committee, cadre: Cadre,
 
 
 @transaction.atomic
-def inspector_update(*, actor, inspector: Inspector, data: dict[str, Any]) -> Inspector:
-    _require_write(actor, inspector.committee_id)
+def inspector_update(*, actor: User, inspector: Inspector, data: dict[str, Any]) -> Inspector:
+    _require_write(can_change_inspector(user=actor, inspector=inspector))
     return _update(actor=actor, instance=inspector, data=data, fields=INSPECTOR_FIELDS,
                    action="inspector.update", validate=_validate_inspector)
 
 
 @transaction.atomic
-def inspector_archive(*, actor, inspector: Inspector, archived: bool = True) -> Inspector:
-    return _set_archived(actor=actor, obj=inspector, committee_id=inspector.committee_id,
-                         archived=archived,
+def inspector_archive(*, actor: User, inspector: Inspector, archived: bool = True) -> Inspector:
+    _require_write(can_change_inspector(user=actor, inspector=inspector))
+    return _set_archived(actor=actor, obj=inspector, archived=archived,
                          action="inspector.archive" if archived else "inspector.restore")
 
 
@@ -372,8 +389,8 @@ def _validate_tie(tie: InspectorTie) -> None:
 
 
 @transaction.atomic
-def tie_create(*, actor, inspector: Inspector, data: dict[str, Any]) -> InspectorTie:
-    _require_write(actor, inspector.committee_id)
+def tie_create(*, actor: User, inspector: Inspector, data: dict[str, Any]) -> InspectorTie:
+    _require_write(can_change_inspector(user=actor, inspector=inspector))
     tie = InspectorTie(inspector=inspector)
     _apply(tie, data, TIE_FIELDS)
     _validate_tie(tie)
@@ -385,9 +402,9 @@ def tie_create(*, actor, inspector: Inspector, data: dict[str, Any]) -> Inspecto
 
 
 @transaction.atomic
-def tie_delete(*, actor, tie: InspectorTie) -> None:
+def tie_delete(*, actor: User, tie: InspectorTie) -> None:
     committee_id = tie.inspector.committee_id
-    _require_write(actor, committee_id)
+    _require_write(can_change_inspector(user=actor, inspector=tie.inspector))
     before = snapshot(tie, TIE_FIELDS)
     label, pk = str(tie), tie.pk
     tie.delete()

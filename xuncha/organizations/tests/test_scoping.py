@@ -44,8 +44,8 @@ class ScopeTests(WorldTestCase):
 
     def test_upper_committee_cannot_change_lower_records(self):
         self.login(self.city_office)
-        response = self.client.post(reverse("organizations:unit_action",
-                                            args=[self.unit_edu.pk, "archive"]))
+        response = self.client.post(reverse("organizations:unit_archive",
+                                            args=[self.unit_edu.pk]))
         self.assertRedirects(response, reverse("organizations:unit_detail",
                                                args=[self.unit_edu.pk]),
                              fetch_redirect_response=False)
