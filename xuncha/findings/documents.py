@@ -1,8 +1,11 @@
 """The report and the feedback opinion as .docx files (Word and LibreOffice open them)."""
 
+import datetime
+from collections.abc import Iterable
+
 from xuncha.lib.docx import Doc
 
-from .models import Feedback, ReportKind, ReportVersion
+from .models import Feedback, Problem, ReportKind, ReportVersion
 
 CN_NUM = "一二三四五六七八九十"
 
@@ -15,12 +18,12 @@ def _cn(n: int) -> str:
     return str(n)
 
 
-def _date(day) -> str:
+def _date(day: datetime.date | None) -> str:
     return f"{day.year}年{day.month}月{day.day}日" if day else ""
 
 
-def _problems_by_category(problems):
-    groups: dict[str, list] = {}
+def _problems_by_category(problems: Iterable[Problem]) -> dict[str, list[Problem]]:
+    groups: dict[str, list[Problem]] = {}
     for problem in problems:
         groups.setdefault(problem.category.name, []).append(problem)
     return groups

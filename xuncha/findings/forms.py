@@ -1,10 +1,17 @@
+"""The forms of the findings pages; the services check the rules, the forms the input."""
+
+from typing import Any, cast
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from xuncha.accounts.roles import ReceiverBody
 from xuncha.organizations.models import Cadre, Inspector, UnitKind
+from xuncha.petitions.models import Petition
 from xuncha.web.forms import DateInput, FilterForm
 
+from .feedback import FEEDBACK_RECIPIENTS
 from .models import (
     Activity,
     ActivityKind,
@@ -12,9 +19,14 @@ from .models import (
     FourForms,
     Problem,
     ProblemCategory,
+    ReportKind,
     Responsibility,
 )
-from .services import FEEDBACK_RECIPIENTS
+
+
+def _choices(form: forms.Form, name: str, queryset: QuerySet[Any]) -> None:
+    """Offer ``queryset`` in the model choice field ``name``."""
+    cast(forms.ModelChoiceField, form.fields[name]).queryset = queryset
 
 
 class ActivityForm(forms.Form):
@@ -41,10 +53,11 @@ class ActivityForm(forms.Form):
                                       min_value=0, max_value=100, decimal_places=2,
                                       required=False)
 
-    def __init__(self, *args, cadres, inspectors, **kwargs):
+    def __init__(self, *args: Any, cadres: QuerySet[Cadre], inspectors: QuerySet[Inspector],
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["interviewee"].queryset = cadres
-        self.fields["interviewers"].queryset = inspectors
+        _choices(self, "interviewee", cadres)
+        _choices(self, "interviewers", inspectors)
 
 
 class ProblemForm(forms.Form):
@@ -70,20 +83,22 @@ class ProblemForm(forms.Form):
                                       required=False)
     immediate = forms.BooleanField(label=_("Rectify at once (立行立改)"), required=False)
 
-    def __init__(self, *args, categories, cadres, activities, inspectors, petitions=None,
-                 **kwargs):
+    def __init__(self, *args: Any, categories: QuerySet[ProblemCategory],
+                 cadres: QuerySet[Cadre], activities: QuerySet[Activity],
+                 inspectors: QuerySet[Inspector], petitions: QuerySet[Petition] | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = categories
-        self.fields["persons"].queryset = cadres
-        self.fields["activities"].queryset = activities
-        self.fields["found_by"].queryset = inspectors
+        _choices(self, "category", categories)
+        _choices(self, "persons", cadres)
+        _choices(self, "activities", activities)
+        _choices(self, "found_by", inspectors)
         if petitions is not None:
             self.fields["petitions"] = forms.ModelMultipleChoiceField(
                 label=_("Evidence: petitions"), queryset=petitions, required=False,
                 widget=forms.CheckboxSelectMultiple)
 
     @staticmethod
-    def initial_for(problem: Problem) -> dict:
+    def initial_for(problem: Problem) -> dict[str, Any]:
         data = {f: getattr(problem, f) for f in (
             "title", "manifestation", "basis", "responsibility", "persons_text", "found_on",
             "immediate", "version")}
@@ -124,10 +139,11 @@ class ClueForm(forms.Form):
                                      required=False)
     content = forms.CharField(label=_("What was found"), widget=forms.Textarea(attrs={"rows": 8}))
 
-    def __init__(self, *args, cadres, problems, **kwargs):
+    def __init__(self, *args: Any, cadres: QuerySet[Cadre], problems: QuerySet[Problem],
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["subject"].queryset = cadres
-        self.fields["problem"].queryset = problems
+        _choices(self, "subject", cadres)
+        _choices(self, "problem", problems)
 
 
 class ClueTransferForm(forms.Form):
@@ -157,9 +173,13 @@ class ReportEditForm(forms.Form):
     conclusion = forms.CharField(label=_("Suggestions"), required=False,
                                  widget=forms.Textarea(attrs={"rows": 4}))
 
-    def __init__(self, *args, problems, **kwargs):
+    def __init__(self, *args: Any, problems: QuerySet[Problem], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["problems"].queryset = problems
+        _choices(self, "problems", problems)
+
+
+class ReportStartForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ReportKind.choices, required=False)
 
 
 class CommentForm(forms.Form):
@@ -189,6 +209,7 @@ class LibraryFilter(FilterForm):
                                                             *UnitKind.choices], required=False)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
 
-    def __init__(self, *args, categories, **kwargs):
+    def __init__(self, *args: Any, categories: QuerySet[ProblemCategory],
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = categories
+        _choices(self, "category", categories)

@@ -199,6 +199,10 @@ class FourForms(models.TextChoices):
     FORM4 = "form4", _("Form 4: case investigation, criminal liability")
 
 
+#: The outcome codes by the four forms (the rectification app's accountability uses them).
+FOUR_FORMS_VALUES: tuple[str, ...] = tuple(FourForms.values)
+
+
 class ClueStatus(models.TextChoices):
     SEALED = "sealed", _("Sealed, awaiting transfer")
     TRANSFERRED = "transferred", _("Transferred")
@@ -295,8 +299,11 @@ class Report(models.Model):
     def audit_committee_id(self):
         return self.inspection.committee_id
 
-    def current(self):
-        return self.versions.order_by("-number").first()
+    def current(self) -> "ReportVersion":
+        """The latest version (a report has its first from the start)."""
+        version = self.versions.order_by("-number").first()
+        assert version is not None, "a report without versions"
+        return version
 
 
 class ReportVersion(models.Model):

@@ -1,29 +1,69 @@
-"""Pages for activities, problems, clues, reports, feedback and the problem library."""
+"""Pages for activities, problems, clues, reports, feedback and the problem library.
+
+One view per step: it validates its form, calls one service and answers. A form posted from
+an object's page that does not validate brings that page back (400) with the form's errors;
+a service's refusal comes back as a message on the object's page.
+"""
+
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.db.models import Count
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from xuncha.accounts.access import is_office_head_of, is_office_of
-from xuncha.accounts.roles import Role
-from xuncha.inspections.access import is_team_lead, is_team_leader, is_team_member
+from xuncha.accounts.http import AuthedHttpRequest
+from xuncha.inspections import clocks
+from xuncha.inspections.access import access_inspection
 from xuncha.inspections.models import Inspection, InspectionStatus
-from xuncha.inspections.selectors import inspections_visible_to
 from xuncha.lib.errors import DomainError, NotFound
-from xuncha.lib.lookup import get_or_404
-from xuncha.organizations.models import Cadre, Inspector, UnitKind
-from xuncha.web.access import allow
+from xuncha.organizations.models import UnitKind
+from xuncha.petitions.selectors import petitions_visible_to
+from xuncha.web.access import allow_if
 from xuncha.web.forms import add_domain_error
 from xuncha.web.paging import paginate
 from xuncha.web.responses import docx_response
 
-from . import documents, services
+from . import activities, clues, documents, feedback, problems, reports
 from . import selectors as sel
+from .access import (
+    access_activity,
+    access_clue,
+    access_clue_to_open,
+    access_feedback,
+    access_problem,
+    access_problem_file,
+    access_report,
+    access_report_version,
+    can_approve_problem,
+    can_approve_report,
+    can_draft_reports,
+    can_handle_clue,
+    can_lead_problems,
+    can_open_case_files,
+    can_open_clue_records,
+    can_open_clues,
+    can_open_feedback_form,
+    can_open_library,
+    can_open_problem_steps,
+    can_open_problems,
+    can_open_sealed_clues,
+    can_open_team_forms,
+    can_read_clue,
+    can_read_working_file,
+    can_report_clue,
+    can_report_fix,
+    can_review_report,
+    can_sign_problem,
+    can_submit_report,
+    can_transfer_clue,
+    can_write_findings,
+)
 from .forms import (
     ActivityForm,
     ClueForm,
@@ -39,77 +79,52 @@ from .forms import (
     ProblemForm,
     ReasonForm,
     ReportEditForm,
+    ReportStartForm,
 )
 from .models import (
+    Activity,
+    Clue,
     ClueStatus,
-    ProblemCategory,
-    ProblemFile,
+    Problem,
     ProblemStatus,
+    Report,
     ReportKind,
     ReportStatus,
 )
-
-CASE = (Role.OFFICE, Role.LEADERSHIP, Role.TEAM)
-
-
-def _inspection(request, pk) -> Inspection:
-    return get_or_404(inspections_visible_to(user=request.user).select_related(
-        "unit", "team__round__committee", "committee", "round__term"), pk)
 
 
 def _back(inspection_pk: int) -> str:
     return reverse("inspections:inspection_detail", args=[inspection_pk])
 
 
-# --- the panel on the inspection page ------------------------------------------------------
-
-
-def inspection_section(request, inspection):
-    user = request.user
-    if user.role == Role.LIAISON:
-        feedback = sel.feedback_visible_to(user=user).filter(inspection=inspection).first()
-        return {"template": "findings/_liaison_section.html", "feedback": feedback}
-    if user.role not in CASE:
-        return None
-    problems = list(inspection.problems.select_related("category").order_by("sequence"))
-    return {
-        "template": "findings/_inspection_section.html",
-        "activities": inspection.activities.order_by("-held_on", "-pk")[:20],
-        "activity_count": inspection.activities.count(),
-        "problems": problems,
-        "clues": sel.clues_visible_to(user=user).filter(inspection=inspection),
-        "reports": inspection.reports.all(),
-        "feedback": sel.feedback_visible_to(user=user).filter(inspection=inspection).first(),
-        "is_member": is_team_member(user=user, inspection=inspection),
-        "is_lead": is_team_lead(user=user, inspection=inspection),
-        "can_feedback": (is_office_of(user=user, committee_id=inspection.committee_id)
-                         or is_team_lead(user=user, inspection=inspection))
-        and inspection.status == InspectionStatus.REPORTING
-        and inspection.reports.filter(kind=ReportKind.MAIN,
-                                      versions__status=ReportStatus.APPROVED).exists(),
-        "on_site": inspection.status in services.ON_SITE,
-        "has_main": inspection.reports.filter(kind=ReportKind.MAIN).exists(),
-    }
+def _step(request: AuthedHttpRequest, service: Callable[[], object], done: str) -> HttpResponse:
+    """Run one service; its refusal or "Done." comes back as a message on page ``done``."""
+    try:
+        service()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Done."))
+    return redirect(done)
 
 
 # --- activities -------------------------------------------------------------------------
 
 
-@allow(Role.TEAM)
+@allow_if(can_open_team_forms)
 @require_http_methods(["GET", "POST"])
-def activity_create_view(request: HttpRequest, pk: int) -> HttpResponse:
-    inspection = _inspection(request, pk)
-    cadres = Cadre.objects.filter(unit=inspection.unit, archived_at__isnull=True)
-    inspectors = Inspector.objects.filter(memberships__team=inspection.team).select_related(
-        "cadre")
-    form = ActivityForm(request.POST or None, request.FILES or None, cadres=cadres,
-                        inspectors=inspectors, initial={"held_on": timezone.localdate()})
+def activity_create_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    inspection = access_inspection(user=request.user, pk=pk)
+    form = ActivityForm(request.POST or None, request.FILES or None,
+                        cadres=sel.unit_cadres(inspection, current_only=True),
+                        inspectors=sel.team_inspectors(inspection),
+                        initial={"held_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            services.activity_record(actor=request.user, inspection=inspection,
-                                     data=form.cleaned_data,
-                                     interviewers=list(form.cleaned_data["interviewers"]),
-                                     signed_record=form.cleaned_data.get("signed_record"))
+            activities.activity_record(actor=request.user, inspection=inspection,
+                                       data=form.cleaned_data,
+                                       interviewers=list(form.cleaned_data["interviewers"]),
+                                       signed_record=form.cleaned_data.get("signed_record"))
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -120,35 +135,40 @@ def activity_create_view(request: HttpRequest, pk: int) -> HttpResponse:
         "multipart": True})
 
 
-@allow(*CASE)
-def activity_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    activity = get_or_404(sel.activities_visible_to(user=request.user).select_related(
-        "inspection__unit", "inspection__team", "interviewee", "created_by"), pk)
+def _activity_page(request: AuthedHttpRequest, activity: Activity, *,
+                   file_form: FileForm | None = None, status: int = 200) -> HttpResponse:
     return render(request, "findings/activity_detail.html", {
         "activity": activity, "interviewers": activity.interviewers.select_related("cadre"),
-        "file_form": FileForm(),
-        "is_member": is_team_member(user=request.user, inspection=activity.inspection)})
+        "file_form": file_form or FileForm(),
+        "can_write": can_write_findings(user=request.user, inspection=activity.inspection)},
+        status=status)
 
 
-@allow(Role.TEAM)
+@allow_if(can_open_case_files)
+def activity_detail_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    return _activity_page(request, access_activity(user=request.user, pk=pk))
+
+
+@allow_if(can_open_team_forms)
 @require_POST
-def activity_record_upload_view(request: HttpRequest, pk: int) -> HttpResponse:
-    activity = get_or_404(sel.activities_visible_to(user=request.user), pk)
+def activity_record_upload_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    activity = access_activity(user=request.user, pk=pk)
     form = FileForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.activity_attach_record(actor=request.user, activity=activity,
-                                            signed_record=form.cleaned_data["file"])
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("The signed record was uploaded."))
+    if not form.is_valid():
+        return _activity_page(request, activity, file_form=form, status=400)
+    try:
+        activities.activity_attach_record(actor=request.user, activity=activity,
+                                          signed_record=form.cleaned_data["file"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The signed record was uploaded."))
     return redirect("findings:activity_detail", pk=activity.pk)
 
 
-@allow(*CASE)
-def activity_record_download_view(request: HttpRequest, pk: int) -> HttpResponse:
-    activity = get_or_404(sel.activities_visible_to(user=request.user), pk)
+@allow_if(can_open_case_files)
+def activity_record_download_view(request: AuthedHttpRequest, pk: int) -> FileResponse:
+    activity = access_activity(user=request.user, pk=pk)
     if not activity.signed_record:
         raise NotFound()
     return FileResponse(activity.signed_record.open("rb"), as_attachment=True,
@@ -158,35 +178,34 @@ def activity_record_download_view(request: HttpRequest, pk: int) -> HttpResponse
 # --- problems -----------------------------------------------------------------------------
 
 
-def _problem_form(request, inspection, problem=None):
-    categories = ProblemCategory.objects.filter(
-        pk__in=[c.pk for c in services.categories_for(inspection.committee)])
-    from xuncha.petitions.selectors import petitions_visible_to
-
-    petitions = petitions_visible_to(user=request.user).filter(inspection=inspection)
+def _problem_form(request: AuthedHttpRequest, inspection: Inspection,
+                  problem: Problem | None = None) -> ProblemForm:
     initial = ProblemForm.initial_for(problem) if problem else {
         "found_on": timezone.localdate()}
-    return ProblemForm(request.POST or None, categories=categories,
-                       cadres=Cadre.objects.filter(unit=inspection.unit),
+    return ProblemForm(request.POST or None,
+                       categories=sel.category_choices(inspection.committee),
+                       cadres=sel.unit_cadres(inspection),
                        activities=inspection.activities.all(),
-                       inspectors=Inspector.objects.filter(memberships__team=inspection.team)
-                       .select_related("cadre"), petitions=petitions, initial=initial)
+                       inspectors=sel.team_inspectors(inspection),
+                       petitions=petitions_visible_to(user=request.user).filter(
+                           inspection=inspection),
+                       initial=initial)
 
 
-def _evidence(form):
+def _evidence(form: ProblemForm) -> dict[str, Any]:
     return {"persons": form.cleaned_data["persons"],
             "activities": form.cleaned_data["activities"],
             "petitions": form.cleaned_data.get("petitions") or []}
 
 
-@allow(Role.TEAM)
+@allow_if(can_open_team_forms)
 @require_http_methods(["GET", "POST"])
-def problem_create_view(request: HttpRequest, pk: int) -> HttpResponse:
-    inspection = _inspection(request, pk)
+def problem_create_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    inspection = access_inspection(user=request.user, pk=pk)
     form = _problem_form(request, inspection)
     if request.method == "POST" and form.is_valid():
         try:
-            problem = services.problem_draft(actor=request.user, inspection=inspection,
+            problem = problems.problem_draft(actor=request.user, inspection=inspection,
                                              data=form.cleaned_data, **_evidence(form))
         except DomainError as exc:
             add_domain_error(form, exc)
@@ -198,14 +217,14 @@ def problem_create_view(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form, "title": _("New problem draft"), "back": _back(inspection.pk)})
 
 
-@allow(Role.TEAM)
+@allow_if(can_open_team_forms)
 @require_http_methods(["GET", "POST"])
-def problem_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    problem = get_or_404(sel.problems_visible_to(user=request.user), pk)
+def problem_edit_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    problem = access_problem(user=request.user, pk=pk)
     form = _problem_form(request, problem.inspection, problem)
     if request.method == "POST" and form.is_valid():
         try:
-            services.problem_update(actor=request.user, problem=problem, data=form.cleaned_data,
+            problems.problem_update(actor=request.user, problem=problem, data=form.cleaned_data,
                                     version=form.cleaned_data.get("version"),
                                     **_evidence(form))
         except DomainError as exc:
@@ -218,96 +237,112 @@ def problem_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         "back": reverse("findings:problem_detail", args=[problem.pk])})
 
 
-@allow(*CASE, Role.LIAISON)
-def problem_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    problem = get_or_404(sel.problems_visible_to(user=request.user).select_related(
-        "inspection__unit", "inspection__team", "category", "author", "signed_by",
-        "found_by__cadre"), pk)
+def _problem_page(request: AuthedHttpRequest, problem: Problem, *, status: int = 200,
+                  **forms: Any) -> HttpResponse:
+    """The problem's page; ``forms`` replace its empty step forms (a posted one, with its
+    errors)."""
     user = request.user
     inspection = problem.inspection
-    petitions = problem.petitions.all()
-    return render(request, "findings/problem_detail.html", {
+    today = timezone.localdate()
+    context = {
         "problem": problem, "persons": problem.persons.all(),
-        "activities": problem.activities.all(), "petitions": petitions,
-        "files": problem.files.all(), "liaison": user.role == Role.LIAISON,
-        "is_member": is_team_member(user=user, inspection=inspection),
-        "is_lead": is_team_lead(user=user, inspection=inspection),
-        "is_leader": is_team_leader(user=user, inspection=inspection),
-        "meeting_form": MeetingForm(initial={"meeting_on": timezone.localdate()}),
-        "reason_form": ReasonForm(), "fixed_form": FixedForm(
-            initial={"on": timezone.localdate()}), "file_form": FileForm(),
-        "Status": ProblemStatus})
+        "activities": problem.activities.all(), "petitions": problem.petitions.all(),
+        "files": problem.files.all(),
+        "working_file": can_read_working_file(user=user),
+        "can_write": can_write_findings(user=user, inspection=inspection),
+        "can_approve": can_approve_problem(user=user, problem=problem),
+        "can_sign": can_sign_problem(user=user, problem=problem),
+        "can_lead": can_lead_problems(user=user, inspection=inspection),
+        "can_report_fix": can_report_fix(user=user, problem=problem),
+        "meeting_form": MeetingForm(initial={"meeting_on": today}),
+        "reason_form": ReasonForm(), "fixed_form": FixedForm(initial={"on": today}),
+        "file_form": FileForm(), "Status": ProblemStatus,
+    }
+    return render(request, "findings/problem_detail.html", context | forms, status=status)
 
 
-@allow(Role.TEAM, Role.LIAISON)
+@allow_if(can_open_problems)
+def problem_detail_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    return _problem_page(request, access_problem(user=request.user, pk=pk))
+
+
+def _problem_step(request: AuthedHttpRequest, problem: Problem,
+                  service: Callable[[], object]) -> HttpResponse:
+    return _step(request, service, reverse("findings:problem_detail", args=[problem.pk]))
+
+
+@allow_if(can_open_problem_steps)
 @require_POST
-def problem_action_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    problem = get_or_404(sel.problems_visible_to(user=request.user), pk)
-    actor = request.user
-    try:
-        if action == "team-approve":
-            form = MeetingForm(request.POST)
-            if not form.is_valid():
-                raise DomainError(_("Give the meeting date and opinion."))
-            services.problem_team_approve(actor=actor, problem=problem,
-                                          meeting_on=form.cleaned_data["meeting_on"],
-                                          opinion=form.cleaned_data["opinion"])
-        elif action == "sign":
-            services.problem_sign(actor=actor, problem=problem)
-        elif action == "withdraw":
-            form = ReasonForm(request.POST)
-            services.problem_withdraw(actor=actor, problem=problem,
-                                      reason=form.data.get("reason", ""))
-        elif action == "hand-over":
-            services.problem_hand_over(actor=actor, problem=problem, on=timezone.localdate())
-        elif action == "fixed":
-            form = FixedForm(request.POST)
-            if not form.is_valid():
-                raise DomainError(_("Give the date and say how it was fixed."))
-            services.problem_mark_fixed(actor=actor, problem=problem,
-                                        on=form.cleaned_data["on"], note=form.cleaned_data["note"])
-        elif action == "upload":
-            form = FileForm(request.POST, request.FILES)
-            if not form.is_valid():
-                raise DomainError(_("Choose a file."))
-            _problem_file_add(actor, problem, form.cleaned_data["file"])
-        else:
-            raise DomainError(_("Unknown action."))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Done."))
-    return redirect("findings:problem_detail", pk=problem.pk)
+def problem_team_approve_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    problem = access_problem(user=request.user, pk=pk)
+    form = MeetingForm(request.POST)
+    if not form.is_valid():
+        return _problem_page(request, problem, meeting_form=form, status=400)
+    return _problem_step(request, problem, lambda: problems.problem_team_approve(
+        actor=request.user, problem=problem, meeting_on=form.cleaned_data["meeting_on"],
+        opinion=form.cleaned_data["opinion"]))
 
 
-def _problem_file_add(actor, problem, upload):
-    from django.db import transaction
-
-    from xuncha.audit.services import event_record
-
-    if not is_team_member(user=actor, inspection=problem.inspection):
-        raise DomainError(_("Only members of the inspection team may do this."))
-    services._check_upload(upload)
-    with transaction.atomic():
-        row = ProblemFile.objects.create(problem=problem, file=upload, name=upload.name[:200],
-                                         size=upload.size, uploaded_by=actor)
-        event_record(actor=actor, action="problem.evidence_file", obj=problem,
-                     params={"name": row.name, "size": row.size})
+@allow_if(can_open_problem_steps)
+@require_POST
+def problem_sign_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    problem = access_problem(user=request.user, pk=pk)
+    return _problem_step(request, problem, lambda: problems.problem_sign(
+        actor=request.user, problem=problem))
 
 
-@allow(*CASE)
-def problem_file_view(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
-    problem = get_or_404(sel.problems_visible_to(user=request.user), pk)
-    row = get_or_404(problem.files.all(), file_pk)
+@allow_if(can_open_problem_steps)
+@require_POST
+def problem_withdraw_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    problem = access_problem(user=request.user, pk=pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        return _problem_page(request, problem, reason_form=form, status=400)
+    return _problem_step(request, problem, lambda: problems.problem_withdraw(
+        actor=request.user, problem=problem, reason=form.cleaned_data["reason"]))
+
+
+@allow_if(can_open_problem_steps)
+@require_POST
+def problem_hand_over_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    problem = access_problem(user=request.user, pk=pk)
+    return _problem_step(request, problem, lambda: problems.problem_hand_over(
+        actor=request.user, problem=problem, on=timezone.localdate()))
+
+
+@allow_if(can_open_problem_steps)
+@require_POST
+def problem_fixed_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    problem = access_problem(user=request.user, pk=pk)
+    form = FixedForm(request.POST)
+    if not form.is_valid():
+        return _problem_page(request, problem, fixed_form=form, status=400)
+    return _problem_step(request, problem, lambda: problems.problem_mark_fixed(
+        actor=request.user, problem=problem, on=form.cleaned_data["on"],
+        note=form.cleaned_data["note"]))
+
+
+@allow_if(can_open_problem_steps)
+@require_POST
+def problem_upload_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    problem = access_problem(user=request.user, pk=pk)
+    form = FileForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _problem_page(request, problem, file_form=form, status=400)
+    return _problem_step(request, problem, lambda: problems.problem_file_add(
+        actor=request.user, problem=problem, upload=form.cleaned_data["file"]))
+
+
+@allow_if(can_open_case_files)
+def problem_file_view(request: AuthedHttpRequest, pk: int, file_pk: int) -> FileResponse:
+    row = access_problem_file(user=request.user, pk=pk, file_pk=file_pk)
     return FileResponse(row.file.open("rb"), as_attachment=True, filename=row.name)
 
 
-@allow(Role.OFFICE, Role.LEADERSHIP)
-def library_view(request: HttpRequest) -> HttpResponse:
-    committee = request.user.committee
-    categories = ProblemCategory.objects.filter(
-        pk__in=[c.pk for c in services.categories_for(committee)])
-    filters = LibraryFilter(request.GET or None, categories=categories)
+@allow_if(can_open_library)
+def library_view(request: AuthedHttpRequest) -> HttpResponse:
+    filters = LibraryFilter(request.GET or None,
+                            categories=sel.category_choices(request.user.committee))
     criteria = filters.cleaned()
     if "category" in criteria:
         criteria["category"] = criteria["category"].pk
@@ -329,20 +364,18 @@ def library_view(request: HttpRequest) -> HttpResponse:
 # --- clues -------------------------------------------------------------------------------------
 
 
-@allow(Role.TEAM)
+@allow_if(can_open_team_forms)
 @require_http_methods(["GET", "POST"])
-def clue_create_view(request: HttpRequest, pk: int) -> HttpResponse:
-    inspection = _inspection(request, pk)
-    form = ClueForm(request.POST or None, cadres=Cadre.objects.filter(
-        unit__committee__in=[inspection.committee_id, inspection.unit.committee_id]),
-        problems=inspection.problems.all())
+def clue_create_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    inspection = access_inspection(user=request.user, pk=pk)
+    form = ClueForm(request.POST or None, cadres=sel.clue_subjects(inspection),
+                    problems=inspection.problems.all())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            clue = services.clue_record(actor=request.user, inspection=inspection,
-                                        subject=data["subject"],
-                                        subject_name=data["subject_name"],
-                                        content=data["content"], problem=data["problem"])
+            clue = clues.clue_record(actor=request.user, inspection=inspection,
+                                     subject=data["subject"], subject_name=data["subject_name"],
+                                     content=data["content"], problem=data["problem"])
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -355,8 +388,8 @@ def clue_create_view(request: HttpRequest, pk: int) -> HttpResponse:
         "back": _back(inspection.pk)})
 
 
-@allow(Role.OFFICE, Role.RECEIVER)
-def clue_list_view(request: HttpRequest) -> HttpResponse:
+@allow_if(can_open_clues)
+def clue_list_view(request: AuthedHttpRequest) -> HttpResponse:
     qs = sel.clues_visible_to(user=request.user).select_related(
         "inspection__unit", "receiver_committee").order_by("-created_at")
     status = request.GET.get("status", "")
@@ -367,210 +400,256 @@ def clue_list_view(request: HttpRequest) -> HttpResponse:
         "today": timezone.localdate()})
 
 
-@allow(Role.OFFICE, Role.TEAM, Role.RECEIVER)
-def clue_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    clue = get_or_404(sel.clues_visible_to(user=request.user).select_related(
-        "inspection__unit", "receiver_committee", "transferred_by"), pk)
+def _clue_page(request: AuthedHttpRequest, clue: Clue, *, status: int = 200,
+               **forms: Any) -> HttpResponse:
+    """The clue's record; ``forms`` replace its empty step forms (a posted one, with its
+    errors)."""
     user = request.user
-    return render(request, "findings/clue_detail.html", {
-        "clue": clue, "can_read": services.can_read_clue(user, clue),
-        "is_head": is_office_head_of(user=user, committee_id=clue.committee_id),
-        "is_receiver": user.role == Role.RECEIVER,
-        "transfer_form": ClueTransferForm(initial={"on": timezone.localdate()}),
+    today = timezone.localdate()
+    context = {
+        "clue": clue, "can_read": can_read_clue(user=user, clue=clue),
+        "can_transfer": can_transfer_clue(user=user, clue=clue),
+        "can_handle": can_handle_clue(user=user, clue=clue),
+        "can_report": can_report_clue(user=user, clue=clue),
+        "transfer_form": ClueTransferForm(initial={"on": today}),
         "handle_form": ClueHandleForm(initial={"handling": clue.handling or None}),
-        "report_form": ClueReportForm(initial={"on": timezone.localdate(),
-                                               "outcome": clue.outcome or None}),
-        "receiving": services.receiving_committee(clue), "Status": ClueStatus,
-        "today": timezone.localdate()})
+        "report_form": ClueReportForm(initial={"on": today, "outcome": clue.outcome or None}),
+        "receiving": clues.receiving_committee(clue),
+        "receiving_body": sel.receiving_body(clue), "Status": ClueStatus, "today": today,
+    }
+    return render(request, "findings/clue_detail.html", context | forms, status=status)
 
 
-@allow(Role.OFFICE, Role.TEAM, Role.RECEIVER, Role.LEADERSHIP)
+@allow_if(can_open_clue_records)
+def clue_detail_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    return _clue_page(request, access_clue(user=request.user, pk=pk))
+
+
+@allow_if(can_open_sealed_clues)
 @require_POST
-def clue_open_view(request: HttpRequest, pk: int) -> HttpResponse:
+def clue_open_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Reading the sealed content is a POST: each reading is a deliberate, audited act."""
-    from django.db.models import Q
-
-    from .models import Clue
-
-    # Existence is checked against the committee's clues so that a refused attempt by
-    # someone who can see the record is audited; others get the usual 404.
-    clue = get_or_404(Clue.objects.filter(
-        Q(committee_id=request.user.committee_id)
-        | Q(receiver_committee_id=request.user.committee_id)), pk)
+    clue = access_clue_to_open(user=request.user, pk=pk)
     try:
-        services.clue_open(actor=request.user, clue=clue)
+        clues.clue_open(actor=request.user, clue=clue)
     except DomainError as exc:
         return render(request, "errors/403.html", {"message": exc.message}, status=403)
     return render(request, "findings/clue_content.html", {"clue": clue})
 
 
-@allow(Role.OFFICE, Role.RECEIVER)
+def _clue_step(request: AuthedHttpRequest, clue: Clue,
+               service: Callable[[], object]) -> HttpResponse:
+    return _step(request, service, reverse("findings:clue_detail", args=[clue.pk]))
+
+
+@allow_if(can_open_clues)
 @require_POST
-def clue_action_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    clue = get_or_404(sel.clues_visible_to(user=request.user), pk)
-    try:
-        if action == "transfer":
-            form = ClueTransferForm(request.POST)
-            if not form.is_valid():
-                raise DomainError(_("Choose the receiving body and the date."))
-            services.clue_transfer(actor=request.user, clue=clue, body=form.cleaned_data["body"],
-                                   on=form.cleaned_data["on"])
-        elif action == "handle":
-            form = ClueHandleForm(request.POST)
-            if not form.is_valid():
-                raise DomainError(_("Choose how the clue is handled."))
-            services.clue_handle(actor=request.user, clue=clue,
-                                 handling=form.cleaned_data["handling"])
-        elif action == "report":
-            form = ClueReportForm(request.POST)
-            if not form.is_valid():
-                raise DomainError(_("Give the outcome, a description and the date."))
-            services.clue_report(actor=request.user, clue=clue,
-                                 outcome=form.cleaned_data["outcome"],
-                                 note=form.cleaned_data["note"], on=form.cleaned_data["on"],
-                                 close=form.cleaned_data["close"])
-        else:
-            raise DomainError(_("Unknown action."))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Done."))
-    return redirect("findings:clue_detail", pk=clue.pk)
+def clue_transfer_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    clue = access_clue(user=request.user, pk=pk)
+    form = ClueTransferForm(request.POST)
+    if not form.is_valid():
+        return _clue_page(request, clue, transfer_form=form, status=400)
+    return _clue_step(request, clue, lambda: clues.clue_transfer(
+        actor=request.user, clue=clue, body=form.cleaned_data["body"],
+        on=form.cleaned_data["on"]))
+
+
+@allow_if(can_open_clues)
+@require_POST
+def clue_handle_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    clue = access_clue(user=request.user, pk=pk)
+    form = ClueHandleForm(request.POST)
+    if not form.is_valid():
+        return _clue_page(request, clue, handle_form=form, status=400)
+    return _clue_step(request, clue, lambda: clues.clue_handle(
+        actor=request.user, clue=clue, handling=form.cleaned_data["handling"]))
+
+
+@allow_if(can_open_clues)
+@require_POST
+def clue_report_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    clue = access_clue(user=request.user, pk=pk)
+    form = ClueReportForm(request.POST)
+    if not form.is_valid():
+        return _clue_page(request, clue, report_form=form, status=400)
+    data = form.cleaned_data
+    return _clue_step(request, clue, lambda: clues.clue_report(
+        actor=request.user, clue=clue, outcome=data["outcome"], note=data["note"],
+        on=data["on"], close=data["close"]))
 
 
 # --- reports ---------------------------------------------------------------------------------
 
 
-@allow(Role.TEAM)
+@allow_if(can_open_team_forms)
 @require_POST
-def report_create_view(request: HttpRequest, pk: int) -> HttpResponse:
-    inspection = _inspection(request, pk)
-    kind = request.POST.get("kind", ReportKind.MAIN)
+def report_create_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    inspection = access_inspection(user=request.user, pk=pk)
+    form = ReportStartForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect(_back(inspection.pk))
     try:
-        report = services.report_start(actor=request.user, inspection=inspection, kind=kind)
+        report = reports.report_start(actor=request.user, inspection=inspection,
+                                      kind=form.cleaned_data["kind"] or ReportKind.MAIN)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect(_back(inspection.pk))
     return redirect("findings:report_detail", pk=report.pk)
 
 
-@allow(*CASE)
-def report_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    report = get_or_404(sel.reports_visible_to(user=request.user).select_related(
-        "inspection__unit", "inspection__team", "inspection__committee"), pk)
+def _report_page(request: AuthedHttpRequest, report: Report, *, status: int = 200,
+                 **forms: Any) -> HttpResponse:
+    """The report's page; ``forms`` replace its forms (a posted one, with its errors)."""
     user = request.user
     inspection = report.inspection
     version = report.current()
     editable = version.status in (ReportStatus.DRAFT, ReportStatus.RETURNED,
                                   ReportStatus.APPROVED)
-    form = ReportEditForm(problems=inspection.problems.exclude(
+    edit_form = ReportEditForm(problems=inspection.problems.exclude(
         status=ProblemStatus.WITHDRAWN).select_related("category"), initial={
         "summary": version.summary, "conclusion": version.conclusion,
         "none_found": version.none_found,
         "problems": list(version.problems.values_list("pk", flat=True))})
-    return render(request, "findings/report_detail.html", {
+    context = {
         "report": report, "version": version,
         "versions": report.versions.select_related("approved_by").order_by("-number"),
         "problems": version.problems.select_related("category").order_by("sequence"),
         "comments": version.comments.select_related("author"),
-        "issue": services.report_problems_issue(version),
-        "is_lead": is_team_lead(user=user, inspection=inspection),
-        "is_office": is_office_of(user=user, committee_id=inspection.committee_id),
-        "is_leadership": user.role == Role.LEADERSHIP
-        and user.committee_id == inspection.committee_id,
-        "edit_form": form, "editable": editable, "comment_form": CommentForm(),
-        "Status": ReportStatus,
-        "feedback_given": inspection.reached(InspectionStatus.FEEDBACK)})
+        "issue": reports.report_problems_issue(version),
+        "can_draft": can_draft_reports(user=user, inspection=inspection),
+        "can_submit": can_submit_report(user=user, report=report),
+        "can_review": can_review_report(user=user, report=report),
+        "can_approve": can_approve_report(user=user, report=report),
+        "edit_form": edit_form, "editable": editable, "review_form": CommentForm(),
+        "comment_form": CommentForm(), "Status": ReportStatus,
+        "feedback_given": inspection.reached(InspectionStatus.FEEDBACK)}
+    return render(request, "findings/report_detail.html", context | forms, status=status)
 
 
-@allow(*CASE)
+@allow_if(can_open_case_files)
+def report_detail_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    return _report_page(request, access_report(user=request.user, pk=pk))
+
+
+def _report_step(request: AuthedHttpRequest, report: Report,
+                 service: Callable[[], object]) -> HttpResponse:
+    return _step(request, service, reverse("findings:report_detail", args=[report.pk]))
+
+
+@allow_if(can_open_case_files)
 @require_POST
-def report_action_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    report = get_or_404(sel.reports_visible_to(user=request.user).select_related(
-        "inspection"), pk)
-    actor = request.user
-    try:
-        if action == "edit":
-            form = ReportEditForm(request.POST, problems=report.inspection.problems.all())
-            if not form.is_valid():
-                raise DomainError(_("Check the form."))
-            data = form.cleaned_data
-            services.report_edit(actor=actor, report=report, summary=data["summary"],
-                                 conclusion=data["conclusion"], problems=data["problems"],
-                                 none_found=data["none_found"])
-        elif action == "submit":
-            services.report_submit(actor=actor, report=report)
-        elif action in ("accept", "return"):
-            form = CommentForm(request.POST)
-            form.is_valid()
-            services.report_review(actor=actor, report=report,
-                                   comment=form.cleaned_data.get("comment", ""),
-                                   accept=action == "accept")
-        elif action == "comment":
-            form = CommentForm(request.POST)
-            form.is_valid()
-            services.report_comment(actor=actor, report=report,
-                                    text=form.cleaned_data.get("comment", ""))
-        elif action == "approve":
-            services.report_approve(actor=actor, report=report)
-        else:
-            raise DomainError(_("Unknown action."))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Done."))
-    return redirect("findings:report_detail", pk=report.pk)
+def report_edit_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    report = access_report(user=request.user, pk=pk)
+    form = ReportEditForm(request.POST, problems=report.inspection.problems.all())
+    if not form.is_valid():
+        return _report_page(request, report, edit_form=form, status=400)
+    data = form.cleaned_data
+    return _report_step(request, report, lambda: reports.report_edit(
+        actor=request.user, report=report, summary=data["summary"],
+        conclusion=data["conclusion"], problems=data["problems"],
+        none_found=data["none_found"]))
 
 
-@allow(*CASE)
-def report_docx_view(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    report = get_or_404(sel.reports_visible_to(user=request.user), pk)
-    version = get_or_404(report.versions.all(), report.versions.filter(
-        number=number).values_list("pk", flat=True).first() or 0)
+@allow_if(can_open_case_files)
+@require_POST
+def report_submit_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    report = access_report(user=request.user, pk=pk)
+    return _report_step(request, report, lambda: reports.report_submit(
+        actor=request.user, report=report))
+
+
+def _review(request: AuthedHttpRequest, pk: int, *, accept: bool) -> HttpResponse:
+    report = access_report(user=request.user, pk=pk)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return _report_page(request, report, review_form=form, status=400)
+    return _report_step(request, report, lambda: reports.report_review(
+        actor=request.user, report=report, comment=form.cleaned_data["comment"],
+        accept=accept))
+
+
+@allow_if(can_open_case_files)
+@require_POST
+def report_accept_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """The office's review: accepted for the leading group."""
+    return _review(request, pk, accept=True)
+
+
+@allow_if(can_open_case_files)
+@require_POST
+def report_return_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """The office's review: returned to the team with what must change."""
+    return _review(request, pk, accept=False)
+
+
+@allow_if(can_open_case_files)
+@require_POST
+def report_comment_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    report = access_report(user=request.user, pk=pk)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return _report_page(request, report, comment_form=form, status=400)
+    return _report_step(request, report, lambda: reports.report_comment(
+        actor=request.user, report=report, text=form.cleaned_data["comment"]))
+
+
+@allow_if(can_open_case_files)
+@require_POST
+def report_approve_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    report = access_report(user=request.user, pk=pk)
+    return _report_step(request, report, lambda: reports.report_approve(
+        actor=request.user, report=report))
+
+
+@allow_if(can_open_case_files)
+def report_docx_view(request: AuthedHttpRequest, pk: int, number: int) -> HttpResponse:
+    version = access_report_version(user=request.user, pk=pk, number=number)
     data = bytes(version.frozen_docx) if version.frozen_docx else documents.report_docx(version)
-    return docx_response(data, f"report-{report.inspection.unit.code}-v{version.number}.docx")
+    unit = version.report.inspection.unit
+    return docx_response(data, f"report-{unit.code}-v{version.number}.docx")
 
 
 # --- feedback ---------------------------------------------------------------------------------
 
 
-@allow(Role.OFFICE, Role.TEAM)
+@allow_if(can_open_feedback_form)
 @require_http_methods(["GET", "POST"])
-def feedback_create_view(request: HttpRequest, pk: int) -> HttpResponse:
-    inspection = _inspection(request, pk)
+def feedback_create_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    inspection = access_inspection(user=request.user, pk=pk)
     today = timezone.localdate()
     form = FeedbackForm(request.POST or None, initial={
         "principal_meeting_on": today, "team_meeting_on": today, "feedback_on": today})
     if request.method == "POST" and form.is_valid():
         try:
-            feedback = services.feedback_record(actor=request.user, inspection=inspection,
+            recorded = feedback.feedback_record(actor=request.user, inspection=inspection,
                                                 data=form.cleaned_data)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            plan_due, report_due = services.rectification_due_dates(feedback.inspection)
+            plan_due, report_due = clocks.rectification_due_dates(recorded.inspection)
             messages.success(request, _("Feedback recorded. The rectification plan is due on "
                                         "%(plan)s and the rectification report on %(report)s.")
                              % {"plan": plan_due, "report": report_due})
-            return redirect("findings:feedback_detail", pk=feedback.pk)
+            return redirect("findings:feedback_detail", pk=recorded.pk)
     return render(request, "findings/form.html", {
         "form": form, "title": _("Record the feedback"), "back": _back(inspection.pk)})
 
 
-@allow(*CASE, Role.LIAISON)
-def feedback_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    feedback = get_or_404(sel.feedback_visible_to(user=request.user).select_related(
-        "inspection__unit", "inspection__team", "inspection__committee", "recorded_by"), pk)
-    plan_due, report_due = services.rectification_due_dates(feedback.inspection)
+@allow_if(can_open_problems)
+def feedback_detail_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    record = access_feedback(user=request.user, pk=pk)
+    plan_due, report_due = clocks.rectification_due_dates(record.inspection)
     return render(request, "findings/feedback_detail.html", {
-        "feedback": feedback,
-        "problems": feedback.problems.select_related("category").order_by("sequence"),
+        "feedback": record,
+        "problems": record.problems.select_related("category").order_by("sequence"),
         "plan_due": plan_due, "report_due": report_due})
 
 
-@allow(*CASE, Role.LIAISON)
-def feedback_docx_view(request: HttpRequest, pk: int) -> HttpResponse:
-    feedback = get_or_404(sel.feedback_visible_to(user=request.user).select_related(
-        "inspection__unit", "inspection__team", "inspection__committee"), pk)
-    return docx_response(documents.feedback_docx(feedback),
-                         f"feedback-{feedback.inspection.unit.code}.docx")
+@allow_if(can_open_problems)
+def feedback_docx_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    record = access_feedback(user=request.user, pk=pk)
+    return docx_response(documents.feedback_docx(record),
+                         f"feedback-{record.inspection.unit.code}.docx")

@@ -1,17 +1,30 @@
 """Clocks (DESIGN.md "Clocks"): each deadline is computed from the event that starts it, so
 moving the event moves the deadline. Apps register providers that list the deadlines a
-user should watch (the "my deadlines" page, the home panel and the sweeps use them)."""
+user should watch (the "my deadlines" page, the home panel and the sweeps use them).
+
+The due-date rules that several apps read (the rectification plan and report after the
+feedback, the receiver's report and closing of a transferred clue) are here too, so that
+each is computed in one place; this module imports no other app's services.
+"""
 
 import datetime
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.utils.translation import gettext_lazy as _
 
 from xuncha.lib import workdays
 
 from .models import ClockPolicy, WorkdayOverride
+
+if TYPE_CHECKING:
+    from xuncha.organizations.models import Committee
+
+    from .models import Inspection
+
+T = TypeVar("T")
 
 #: Yellow when this many working days or fewer are left, for clocks without their own rule.
 DEFAULT_YELLOW_WORKDAYS = 3
@@ -20,16 +33,18 @@ DEFAULT_YELLOW_WORKDAYS = 3
 #: While deadlines are listed (``deadlines_for``), calendars and policies are read once per
 #: committee instead of once per inspection (the home page of an office with nine
 #: inspections in rectification made 54 queries for them).
-_memo: ContextVar[dict | None] = ContextVar("xuncha_clock_memo", default=None)
+_memo: ContextVar[dict[tuple[str, Any], Any] | None] = ContextVar("xuncha_clock_memo",
+                                                                   default=None)
 
 
-def _memoized(key, compute):
+def _memoized(key: tuple[str, Any], compute: Callable[[], T]) -> T:
     memo = _memo.get()
     if memo is None:
         return compute()
     if key not in memo:
         memo[key] = compute()
-    return memo[key]
+    value: T = memo[key]
+    return value
 
 
 def calendar_for(committee_id: int | None) -> workdays.Calendar:
@@ -47,15 +62,15 @@ def _calendar_for(committee_id: int | None) -> workdays.Calendar:
     return workdays.Calendar(overrides=overrides)
 
 
-def policy_for(committee) -> ClockPolicy:
-    def compute():
+def policy_for(committee: "Committee") -> ClockPolicy:
+    def compute() -> ClockPolicy:
         policy = ClockPolicy.objects.filter(committee=committee).first()
         return policy or ClockPolicy(committee=committee)
 
     return _memoized(("policy", getattr(committee, "pk", committee)), compute)
 
 
-def report_months(committee, policy: ClockPolicy | None = None) -> int:
+def report_months(committee: "Committee", policy: ClockPolicy | None = None) -> int:
     policy = policy or policy_for(committee)
     if policy.report_months:
         return policy.report_months
@@ -114,10 +129,11 @@ def finish(deadline: Deadline, *, today: datetime.date,
 
 # --- providers --------------------------------------------------------------------------
 
-DeadlineProvider = Callable[[object, datetime.date], list[Deadline]]
+DeadlineProvider = Callable[[Any, datetime.date], list[Deadline]]
 
 
-def deadlines_for(user, today: datetime.date, *, include_done: bool = False) -> list[Deadline]:
+def deadlines_for(user: Any, today: datetime.date, *,
+                  include_done: bool = False) -> list[Deadline]:
     items: list[Deadline] = []
     token = _memo.set({})
     try:
@@ -136,7 +152,8 @@ def deadlines_for(user, today: datetime.date, *, include_done: bool = False) -> 
 # --- the inspection's own clocks ----------------------------------------------------------
 
 
-def notice_due(inspection, *, calendar=None, policy=None) -> datetime.date:
+def notice_due(inspection: "Inspection", *, calendar: workdays.Calendar | None = None,
+               policy: ClockPolicy | None = None) -> datetime.date:
     """The target is notified this many working days before stationing."""
     calendar = calendar or calendar_for(inspection.committee_id)
     policy = policy or policy_for(inspection.committee)
@@ -145,3 +162,28 @@ def notice_due(inspection, *, calendar=None, policy=None) -> datetime.date:
 
 NOTICE_LABEL = _("Notify the target before stationing")
 INTAKE_LABEL = _("Petition intake closes")
+
+
+# --- clocks that start at the feedback and at a clue's transfer ----------------------------
+
+
+def rectification_due_dates(inspection: "Inspection") -> tuple[datetime.date, datetime.date]:
+    """(plan due, report due) from the feedback date and the committee's clocks."""
+    if inspection.feedback_on is None:
+        raise ValueError("the rectification clocks start at the feedback, not given yet")
+    calendar = calendar_for(inspection.committee_id)
+    policy = policy_for(inspection.committee)
+    plan_due = calendar.add_workdays(inspection.feedback_on, policy.plan_workdays)
+    report_due = workdays.add_months(inspection.feedback_on,
+                                     report_months(inspection.committee, policy))
+    return plan_due, report_due
+
+
+def clue_due_dates(committee: "Committee", on: datetime.date
+                   ) -> tuple[datetime.date, datetime.date, datetime.date]:
+    """(report due, closing due, closing at the latest) of a clue transferred ``on``, by the
+    clocks of the committee whose team found it."""
+    policy = policy_for(committee)
+    return (workdays.add_months(on, policy.clue_report_months),
+            workdays.add_months(on, policy.clue_close_months),
+            workdays.add_months(on, policy.clue_close_max_months))

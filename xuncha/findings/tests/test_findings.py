@@ -5,7 +5,9 @@ from django.urls import reverse
 from docx import Document
 
 from xuncha.audit.models import Event
-from xuncha.findings import services
+from xuncha.findings.activities import activity_attach_record, activity_record
+from xuncha.findings.clues import clue_handle, clue_record, clue_report, clue_transfer
+from xuncha.findings.feedback import feedback_record
 from xuncha.findings.models import (
     ActivityKind,
     ClueStatus,
@@ -13,7 +15,24 @@ from xuncha.findings.models import (
     ProblemStatus,
     ReportStatus,
 )
+from xuncha.findings.problems import (
+    problem_draft,
+    problem_hand_over,
+    problem_mark_fixed,
+    problem_sign,
+    problem_team_approve,
+    problem_update,
+)
+from xuncha.findings.reports import (
+    report_approve,
+    report_edit,
+    report_problems_issue,
+    report_review,
+    report_start,
+    report_submit,
+)
 from xuncha.findings.testing import approved_report, fed_back, on_site, signed_problem
+from xuncha.inspections.clocks import rectification_due_dates
 from xuncha.inspections.models import InspectionStatus
 from xuncha.lib.errors import DomainError, Forbidden
 from xuncha.lib.testing import WorldTestCase, make_user
@@ -26,24 +45,25 @@ class ActivityTests(WorldTestCase):
         inspection = on_site(self)
         data = {"kind": ActivityKind.TALK, "held_on": D(2026, 3, 12), "title": "个别谈话",
                 "interviewee": self.edu_chief}
-        with self.assertRaises(DomainError):
-            services.activity_record(actor=self.team, inspection=inspection, data=data,
-                                     interviewers=[self.insp_a1])
-        with self.assertRaises(DomainError):
-            services.activity_record(actor=self.team, inspection=inspection, data=data,
-                                     interviewers=[self.insp_a1, self.insp_b1])
-        talk = services.activity_record(actor=self.team, inspection=inspection, data=data,
-                                        interviewers=[self.insp_a1, self.insp_a2])
+        with self.assertRefused(DomainError,
+                                "An individual talk is held by two members of the team."):
+            activity_record(actor=self.team, inspection=inspection, data=data,
+                            interviewers=[self.insp_a1])
+        with self.assertRefused(DomainError, "Interviewers must be members of the team."):
+            activity_record(actor=self.team, inspection=inspection, data=data,
+                            interviewers=[self.insp_a1, self.insp_b1])
+        talk = activity_record(actor=self.team, inspection=inspection, data=data,
+                               interviewers=[self.insp_a1, self.insp_a2])
         self.assertEqual(talk.interviewers.count(), 2)
-        with self.assertRaises(Forbidden):
-            services.activity_record(actor=self.team_b, inspection=inspection, data=data,
-                                     interviewers=[self.insp_a1, self.insp_a2])
+        with self.assertRefused(Forbidden, "Only members of the inspection team may do this."):
+            activity_record(actor=self.team_b, inspection=inspection, data=data,
+                            interviewers=[self.insp_a1, self.insp_a2])
 
     def test_signed_record_upload_and_download(self):
         from django.core.files.uploadedfile import SimpleUploadedFile
 
         inspection = on_site(self)
-        talk = services.activity_record(actor=self.team, inspection=inspection, data={
+        talk = activity_record(actor=self.team, inspection=inspection, data={
             "kind": ActivityKind.TALK, "held_on": D(2026, 3, 12), "title": "谈话",
             "interviewee_name": "某某"}, interviewers=[self.insp_a1, self.insp_a2])
         self.login(self.team)
@@ -57,58 +77,58 @@ class ActivityTests(WorldTestCase):
         response = self.client.get(reverse("findings:activity_record_download", args=[talk.pk]))
         self.assertEqual(response.status_code, 404)
         bad = SimpleUploadedFile("x.exe", b"MZ")
-        with self.assertRaises(DomainError):
-            services.activity_attach_record(actor=self.team, activity=talk, signed_record=bad)
+        with self.assertRefused(DomainError, "Upload a PDF, image, Word, Excel or text file."):
+            activity_attach_record(actor=self.team, activity=talk, signed_record=bad)
 
 
 class ProblemTests(WorldTestCase):
     def test_draft_meeting_signature(self):
         inspection = on_site(self)
         category = ProblemCategory.objects.get(committee__isnull=True, code="political")
-        problem = services.problem_draft(actor=self.team, inspection=inspection, data={
+        problem = problem_draft(actor=self.team, inspection=inspection, data={
             "title": "落实不到位", "manifestation": "具体表现", "category": category,
             "found_on": D(2026, 3, 20)})
         self.assertEqual(problem.number, "[2026]东湖区巡-1组-01号")
-        with self.assertRaises(DomainError):  # leader signs only after the team meeting
-            services.problem_sign(actor=self.team, problem=problem)
-        with self.assertRaises(Forbidden):  # a member cannot record the meeting
-            services.problem_team_approve(actor=self.team_b, problem=problem,
-                                          meeting_on=D(2026, 3, 27), opinion="同意")
-        services.problem_team_approve(actor=self.team, problem=problem,
-                                      meeting_on=D(2026, 3, 27), opinion="同意")
-        with self.assertRaises(DomainError):  # approved drafts are not edited
-            services.problem_update(actor=self.team, problem=problem, data={"title": "改"})
-        services.problem_sign(actor=self.team, problem=problem)
+        with self.assertRefused(DomainError, "The team meeting must approve the draft before the "
+                                "leader signs."):
+            problem_sign(actor=self.team, problem=problem)
+        member = make_user("member", "team", self.county, inspector=self.insp_a3)
+        with self.assertRefused(Forbidden, "The team's leader or deputy records the team "
+                                "meeting's decision."):  # a member cannot record the meeting
+            problem_team_approve(actor=member, problem=problem, meeting_on=D(2026, 3, 27),
+                                 opinion="同意")
+        problem_team_approve(actor=self.team, problem=problem, meeting_on=D(2026, 3, 27),
+                             opinion="同意")
+        with self.assertRefused(DomainError, "An approved problem cannot be edited; withdraw it "
+                                "to a draft first."):
+            problem_update(actor=self.team, problem=problem, data={"title": "改"})
+        problem_sign(actor=self.team, problem=problem)
         self.assertEqual(problem.status, ProblemStatus.SIGNED)
-        second = services.problem_draft(actor=self.team, inspection=inspection, data={
+        second = problem_draft(actor=self.team, inspection=inspection, data={
             "title": "二", "manifestation": "表现", "category": category})
         self.assertTrue(second.number.endswith("-02号"))
 
     def test_deputy_cannot_sign(self):
-        from xuncha.lib.testing import make_user as mk
-
         inspection = on_site(self)
-        deputy = mk("deputy", "team", self.county, inspector=self.insp_a2)
+        deputy = make_user("deputy", "team", self.county, inspector=self.insp_a2)
         category = ProblemCategory.objects.get(committee__isnull=True, code="political")
-        problem = services.problem_draft(actor=deputy, inspection=inspection, data={
+        problem = problem_draft(actor=deputy, inspection=inspection, data={
             "title": "t", "manifestation": "m", "category": category})
-        services.problem_team_approve(actor=deputy, problem=problem, meeting_on=D(2026, 3, 27),
-                                      opinion="同意")
-        with self.assertRaises(Forbidden):
-            services.problem_sign(actor=deputy, problem=problem)
+        problem_team_approve(actor=deputy, problem=problem, meeting_on=D(2026, 3, 27),
+                             opinion="同意")
+        with self.assertRefused(Forbidden, "Only the team leader signs problem drafts."):
+            problem_sign(actor=deputy, problem=problem)
 
     def test_immediate_rectification_tracked_until_fixed(self):
         inspection = on_site(self)
         problem = signed_problem(self, inspection, immediate=True)
-        with self.assertRaises(DomainError):
-            services.problem_mark_fixed(actor=self.team, problem=problem, on=D(2026, 4, 1),
-                                        note="done")
-        services.problem_hand_over(actor=self.team, problem=problem, on=D(2026, 3, 30))
-        with self.assertRaises(DomainError):
-            services.problem_mark_fixed(actor=self.team, problem=problem, on=D(2026, 3, 1),
-                                        note="done")
-        services.problem_mark_fixed(actor=self.team, problem=problem, on=D(2026, 4, 8),
-                                    note="已收回")
+        with self.assertRefused(DomainError, "Only a problem handed over for immediate "
+                                "rectification is marked fixed here."):
+            problem_mark_fixed(actor=self.team, problem=problem, on=D(2026, 4, 1), note="done")
+        problem_hand_over(actor=self.team, problem=problem, on=D(2026, 3, 30))
+        with self.assertRefused(DomainError, "It cannot be fixed before it was handed over."):
+            problem_mark_fixed(actor=self.team, problem=problem, on=D(2026, 3, 1), note="done")
+        problem_mark_fixed(actor=self.team, problem=problem, on=D(2026, 4, 8), note="已收回")
         self.assertEqual(problem.fixed_on, D(2026, 4, 8))
         report = approved_report(self, inspection, [problem])
         text = "\n".join(p.text for p in Document(io.BytesIO(bytes(
@@ -120,9 +140,8 @@ class ProblemTests(WorldTestCase):
 class ClueTests(WorldTestCase):
     def setUp(self):
         self.inspection = on_site(self)
-        self.clue = services.clue_record(actor=self.team, inspection=self.inspection,
-                                         subject=self.edu_chief, subject_name="",
-                                         content="反映其收受礼金。")
+        self.clue = clue_record(actor=self.team, inspection=self.inspection,
+                                subject=self.edu_chief, subject_name="", content="反映其收受礼金。")
 
     def test_sealed_content_is_refused_with_an_audit_event(self):
         self.login(self.team)
@@ -145,8 +164,7 @@ class ClueTests(WorldTestCase):
         response = self.client.post(reverse("findings:clue_open", args=[self.clue.pk]))
         self.assertContains(response, "收受礼金")
         self.assertTrue(Event.objects.filter(action="clue.open", actor=self.office).exists())
-        services.clue_transfer(actor=self.office, clue=self.clue, body="discipline",
-                               on=D(2026, 4, 10))
+        clue_transfer(actor=self.office, clue=self.clue, body="discipline", on=D(2026, 4, 10))
         self.assertEqual(self.clue.report_due, D(2026, 7, 10))
         self.assertEqual(self.clue.close_due, D(2026, 10, 10))
         self.assertEqual(self.clue.close_latest, D(2027, 4, 10))
@@ -156,22 +174,21 @@ class ClueTests(WorldTestCase):
         from xuncha.accounts.models import User
 
         User.objects.filter(pk=self.receiver.pk).update(is_active=False)
-        with self.assertRaises(DomainError) as ctx:
-            services.clue_transfer(actor=self.office, clue=self.clue, body="discipline")
-        self.assertEqual(ctx.exception.code, "no_receiver")
+        with self.assertRefused(DomainError, code="no_receiver"):
+            clue_transfer(actor=self.office, clue=self.clue, body="discipline")
         self.clue.refresh_from_db()
         self.assertEqual(self.clue.status, ClueStatus.SEALED)
-        with self.assertRaises(Forbidden):
-            services.clue_transfer(actor=self.office2, clue=self.clue, body="organization")
+        with self.assertRefused(Forbidden, "Only the office head transfers clues."):
+            clue_transfer(actor=self.office2, clue=self.clue, body="organization")
 
     def test_receiver_handles_and_reports_by_the_four_forms(self):
-        services.clue_transfer(actor=self.office, clue=self.clue, body="discipline",
-                               on=D(2026, 4, 10))
-        with self.assertRaises(Forbidden):  # the organization department is not the receiver
-            services.clue_handle(actor=self.receiver_org, clue=self.clue, handling="verify")
-        services.clue_handle(actor=self.receiver, clue=self.clue, handling="verify")
-        services.clue_report(actor=self.receiver, clue=self.clue, outcome="form2",
-                             note="给予党内警告处分", on=D(2026, 6, 30), close=True)
+        clue_transfer(actor=self.office, clue=self.clue, body="discipline", on=D(2026, 4, 10))
+        # The organization department is not the receiver.
+        with self.assertRefused(Forbidden, "Only the receiving body handles this clue."):
+            clue_handle(actor=self.receiver_org, clue=self.clue, handling="verify")
+        clue_handle(actor=self.receiver, clue=self.clue, handling="verify")
+        clue_report(actor=self.receiver, clue=self.clue, outcome="form2", note="给予党内警告处分",
+                    on=D(2026, 6, 30), close=True)
         self.assertEqual(self.clue.status, ClueStatus.CLOSED)
         self.login(self.receiver)
         self.assertContains(self.client.post(reverse("findings:clue_open", args=[self.clue.pk])),
@@ -185,29 +202,29 @@ class ReportTests(WorldTestCase):
     def test_full_review_cycle_and_freezing(self):
         inspection = on_site(self)
         problem = signed_problem(self, inspection)
-        report = services.report_start(actor=self.team, inspection=inspection)
+        report = report_start(actor=self.team, inspection=inspection)
         self.assertEqual(list(report.current().problems.all()), [problem])
-        services.report_submit(actor=self.team, report=report)
-        with self.assertRaises(Forbidden):
-            services.report_review(actor=self.team, report=report, comment="x", accept=True)
-        with self.assertRaises(DomainError):  # returning needs a comment
-            services.report_review(actor=self.office, report=report, comment="", accept=False)
-        services.report_review(actor=self.office, report=report, comment="补充基本情况",
-                               accept=False)
+        report_submit(actor=self.team, report=report)
+        with self.assertRefused(Forbidden, "The inspection office reviews reports."):
+            report_review(actor=self.team, report=report, comment="x", accept=True)
+        with self.assertRefused(DomainError, "Say what must change."):
+            report_review(actor=self.office, report=report, comment="", accept=False)
+        report_review(actor=self.office, report=report, comment="补充基本情况", accept=False)
         self.assertEqual(report.current().status, ReportStatus.RETURNED)
-        services.report_edit(actor=self.team, report=report, summary="补充后",
-                             conclusion="", problems=[problem])
-        services.report_submit(actor=self.team, report=report)
-        with self.assertRaises(DomainError):  # not reviewed yet
-            services.report_approve(actor=self.leader, report=report)
-        services.report_review(actor=self.office, report=report, comment="", accept=True)
-        with self.assertRaises(Forbidden):
-            services.report_approve(actor=self.office, report=report)
-        version = services.report_approve(actor=self.leader, report=report)
+        report_edit(actor=self.team, report=report, summary="补充后", conclusion="",
+                    problems=[problem])
+        report_submit(actor=self.team, report=report)
+        with self.assertRefused(DomainError, "The office must review the report before the "
+                                "leading group approves it."):
+            report_approve(actor=self.leader, report=report)
+        report_review(actor=self.office, report=report, comment="", accept=True)
+        with self.assertRefused(Forbidden, "The leading group approves reports."):
+            report_approve(actor=self.office, report=report)
+        version = report_approve(actor=self.leader, report=report)
         self.assertTrue(version.frozen)
         self.assertTrue(version.frozen_docx)
-        new = services.report_edit(actor=self.team, report=report, summary="再改",
-                                   conclusion="", problems=[problem])
+        new = report_edit(actor=self.team, report=report, summary="再改", conclusion="",
+                          problems=[problem])
         self.assertEqual(new.number, 2)
         version.refresh_from_db()
         self.assertEqual(version.summary, "补充后")  # the approved version did not change
@@ -216,23 +233,24 @@ class ReportTests(WorldTestCase):
         inspection = on_site(self)
         problem = signed_problem(self, inspection)
         category = ProblemCategory.objects.get(committee__isnull=True, code="political")
-        draft = services.problem_draft(actor=self.team, inspection=inspection, data={
+        draft = problem_draft(actor=self.team, inspection=inspection, data={
             "title": "未审", "manifestation": "m", "category": category})
-        report = services.report_start(actor=self.team, inspection=inspection)
-        services.report_edit(actor=self.team, report=report, summary="", conclusion="",
-                             problems=[problem, draft])
-        with self.assertRaises(DomainError) as ctx:
-            services.report_submit(actor=self.team, report=report)
-        self.assertIn(draft.number, ctx.exception.message)
+        report = report_start(actor=self.team, inspection=inspection)
+        report_edit(actor=self.team, report=report, summary="", conclusion="",
+                    problems=[problem, draft])
+        with self.assertRefused(DomainError, code="precondition"):
+            report_submit(actor=self.team, report=report)
+        self.assertIn(draft.number, report_problems_issue(report.current()) or "")
 
     def test_empty_report_needs_an_explicit_none_found(self):
         inspection = on_site(self)
-        report = services.report_start(actor=self.team, inspection=inspection)
-        with self.assertRaises(DomainError):
-            services.report_submit(actor=self.team, report=report)
-        services.report_edit(actor=self.team, report=report, summary="", conclusion="",
-                             problems=[], none_found=True)
-        services.report_submit(actor=self.team, report=report)
+        report = report_start(actor=self.team, inspection=inspection)
+        with self.assertRefused(DomainError, "The report cites no problem. Add the approved "
+                                "problems, or state explicitly that none were found."):
+            report_submit(actor=self.team, report=report)
+        report_edit(actor=self.team, report=report, summary="", conclusion="", problems=[],
+                    none_found=True)
+        report_submit(actor=self.team, report=report)
 
 
 class FeedbackTests(WorldTestCase):
@@ -240,11 +258,11 @@ class FeedbackTests(WorldTestCase):
         inspection = on_site(self)
         inspection.status = InspectionStatus.REPORTING
         inspection.save()
-        with self.assertRaises(DomainError) as ctx:
-            services.feedback_record(actor=self.office, inspection=inspection, data={
+        with self.assertRefused(DomainError, "The main report must be approved by the leading "
+                                "group first.", code="precondition"):
+            feedback_record(actor=self.office, inspection=inspection, data={
                 "principal_meeting_on": D(2026, 5, 8), "team_meeting_on": D(2026, 5, 8),
                 "feedback_on": D(2026, 5, 8), "opinion": "x"})
-        self.assertEqual(ctx.exception.code, "precondition")
 
     def test_feedback_starts_the_clocks_and_opens_for_the_liaison(self):
         inspection = on_site(self)
@@ -253,7 +271,7 @@ class FeedbackTests(WorldTestCase):
         inspection.refresh_from_db()
         self.assertEqual(inspection.status, InspectionStatus.FEEDBACK)
         self.assertEqual(inspection.feedback_on, D(2026, 5, 8))
-        plan_due, report_due = services.rectification_due_dates(inspection)
+        plan_due, report_due = rectification_due_dates(inspection)
         # 15 working days; Saturday 9 May 2026 is a make-up working day.
         self.assertEqual(plan_due, D(2026, 5, 28))
         self.assertEqual(report_due, D(2026, 8, 8))  # 3 months for 巡察
@@ -276,8 +294,9 @@ class FeedbackTests(WorldTestCase):
         approved_report(self, inspection, [problem])
         inspection.status = InspectionStatus.REPORTING
         inspection.save()
-        with self.assertRaises(DomainError):
-            services.feedback_record(actor=self.office, inspection=inspection, data={
+        with self.assertRefused(DomainError, "The one-to-one with the principal leader comes "
+                                "before the feedback to the leadership team."):
+            feedback_record(actor=self.office, inspection=inspection, data={
                 "principal_meeting_on": D(2026, 5, 8), "team_meeting_on": D(2026, 5, 7),
                 "feedback_on": D(2026, 5, 8), "opinion": "x"})
         inspection.refresh_from_db()
