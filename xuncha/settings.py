@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "xuncha.announcements",
     "xuncha.stats",
     "xuncha.web",
+    "xuncha.ops",
 ]
 
 MIDDLEWARE = [
@@ -112,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "xuncha.web.context.navigation",
+                "xuncha.web.context.whoami",
                 "xuncha.rectification.hooks.bell",
             ],
             "builtins": ["django.templatetags.i18n", "xuncha.web.templatetags.xuncha"],

@@ -31,7 +31,7 @@ from django.db import connection
 
 from xuncha.accounts import services as accounts
 from xuncha.inspections.testing import stationed_inspection
-from xuncha.petitions import services as petitions
+from xuncha.petitions import intake as petitions
 
 from .base import LiveServerBase
 

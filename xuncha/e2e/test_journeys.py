@@ -17,9 +17,9 @@ from xuncha.inspections.models import InspectionStatus
 from xuncha.inspections.testing import stationed_inspection
 from xuncha.lib import ratelimit
 from xuncha.lib.testing import make_user
-from xuncha.petitions import services as petitions
+from xuncha.petitions import intake as petitions
 from xuncha.petitions.models import Petition, PetitionMessage
-from xuncha.petitions.views import public_status
+from xuncha.petitions.receipts import petition_by_receipt, public_status
 
 from .base import ARTIFACTS, BrowserTestCase, D, at, wait_for_fresh_minute
 
@@ -71,7 +71,7 @@ class CitizenJourneyTests(BrowserTestCase):
         pretty = page.inner_text("#receipt").strip()
         self.assertRegex(pretty, r"^\d{4} \d{4} \d{4} \d{4}$")
         receipt = pretty.replace(" ", "")
-        petition = petitions.petition_by_receipt(receipt)
+        petition = petition_by_receipt(receipt)
         self.assertIsNotNone(petition, "the receipt shown matches no stored petition")
         self.assertEqual((petition.channel, petition.anonymous, petition.inspection_id),
                          ("online", True, self.inspection.pk))
@@ -127,7 +127,7 @@ class FindingsJourneyTests(BrowserTestCase):
         with team.expect_navigation():
             team.click(f'main a[href="{reverse("petitions:detail", args=[petition.pk])}"] >> nth=0')
         self.check(team, "team-petition")
-        accept = f'form[action="{reverse("petitions:action", args=[petition.pk, "accept"])}"]'
+        accept = f'form[action="{reverse("petitions:accept_action", args=[petition.pk])}"]'
         team.select_option(f"{accept} select[name=category]", "integrity")
         team.fill(f"{accept} textarea[name=note]", "属于巡察受理范围，列入重点核查。")
         self.submit(team, f"{accept} button[type=submit]")
@@ -156,7 +156,7 @@ class FindingsJourneyTests(BrowserTestCase):
         # The deputy records the team meeting's approval …
         deputy = self.page_for(self.deputy)
         deputy.goto(problem_url)
-        approve = self.form_action("findings:problem_action", problem.pk, "team-approve")
+        approve = self.form_action("findings:problem_team_approve", problem.pk)
         deputy.fill("textarea[name=opinion]", "经巡察组组务会研究，同意列入问题底稿。")
         self.submit(deputy, approve)
         self.check(deputy, "problem-team-approved")
@@ -165,7 +165,7 @@ class FindingsJourneyTests(BrowserTestCase):
 
         # … and the leader signs.
         team.goto(problem_url)
-        self.submit(team, self.form_action("findings:problem_action", problem.pk, "sign"))
+        self.submit(team, self.form_action("findings:problem_sign", problem.pk))
         self.check(team, "problem-signed")
         problem.refresh_from_db()
         self.assertEqual((problem.status, problem.signed_by), ("signed", self.team))
@@ -174,12 +174,12 @@ class FindingsJourneyTests(BrowserTestCase):
         # deadline) reporting.
         office = self.page_for(self.office)
         office.goto(inspection_url)
-        self.submit(office, self.form_action("inspections:inspection_action", inspection.pk,
-                                             "begin-onsite"))
+        self.submit(office, self.form_action("inspections:inspection_begin_onsite",
+                                             inspection.pk))
         self.check(office, "office-onsite")
         self.travel(at(D(2026, 4, 20)))
-        self.submit(office, self.form_action("inspections:inspection_action", inspection.pk,
-                                             "begin-reporting"))
+        self.submit(office, self.form_action("inspections:inspection_begin_reporting",
+                                             inspection.pk))
         self.check(office, "office-reporting")
         inspection.refresh_from_db()
         self.assertEqual(inspection.status, InspectionStatus.REPORTING)
@@ -191,21 +191,21 @@ class FindingsJourneyTests(BrowserTestCase):
         self.submit(team, self.form_action("findings:report_create", inspection.pk))
         self.check(team, "report-draft")
         report = inspection.reports.get()
-        edit = f'form[action="{reverse("findings:report_action", args=[report.pk, "edit"])}"]'
+        edit = f'form[action="{reverse("findings:report_edit", args=[report.pk])}"]'
         self.assertTrue(team.locator(f"{edit} input[name=problems][value='{problem.pk}']")
                         .is_checked(), "the signed problem is not in the new report")
         team.fill(f"{edit} textarea[name=summary]",
                   "巡察期间，巡察组个别谈话32人次，调阅资料86卷，受理信访举报1件。")
         team.fill(f"{edit} textarea[name=conclusion]", "建议被巡察单位党组织切实扛起整改主体责任。")
         self.submit(team, f"{edit} button[type=submit]")
-        self.submit(team, self.form_action("findings:report_action", report.pk, "submit"))
+        self.submit(team, self.form_action("findings:report_submit", report.pk))
         self.check(team, "report-submitted")
         self.assertEqual(report.current().status, "submitted")
 
         # The office reviews it, the leading group approves it.
         office.goto(self.url("findings:report_detail", report.pk))
         self.check(office, "report-review")
-        accept = reverse("findings:report_action", args=[report.pk, "accept"])
+        accept = reverse("findings:report_accept", args=[report.pk])
         office.fill(f'form:has(button[formaction="{accept}"]) textarea[name=comment]',
                     "问题定性准确，同意报送。")
         self.submit(office, f'button[formaction="{accept}"]')
@@ -213,7 +213,7 @@ class FindingsJourneyTests(BrowserTestCase):
         self.assertEqual(report.current().status, "reviewed")
         leader = self.page_for(self.leader)
         leader.goto(self.url("findings:report_detail", report.pk))
-        self.submit(leader, self.form_action("findings:report_action", report.pk, "approve"))
+        self.submit(leader, self.form_action("findings:report_approve", report.pk))
         self.check(leader, "report-approved")
         version = report.current()
         self.assertEqual((version.status, version.approved_by), ("approved", self.leader))
@@ -255,7 +255,7 @@ class RectificationJourneyTests(BrowserTestCase):
         overview = self.url("rectification:overview", inspection.pk)
 
         def act(action):
-            return reverse("rectification:action", args=[inspection.pk, action])
+            return reverse(f"rectification:{action.replace('-', '_')}", args=[inspection.pk])
 
         # The liaison submits the plan.
         liaison = self.page_for(self.liaison)
@@ -331,14 +331,14 @@ class RectificationJourneyTests(BrowserTestCase):
         self.check(liaison, "measure")
 
         # … uploads the evidence and marks it done.
-        evidence = f'form[action="{reverse("rectification:measure_action", args=[measure.pk, "evidence"])}"]'
+        evidence = f'form[action="{reverse("rectification:measure_evidence", args=[measure.pk])}"]'
         liaison.set_input_files(f"{evidence} input[name=file]", files=[{
             "name": "补贴退缴凭证.pdf", "mimeType": "application/pdf",
             "buffer": b"%PDF-1.4\n% xuncha e2e evidence\n%%EOF\n"}])
         self.submit(liaison, f"{evidence} button[type=submit]")
         self.check(liaison, "measure-evidence")
         self.assertIn("补贴退缴凭证.pdf", liaison.inner_text("main"))
-        self.submit(liaison, self.form_action("rectification:measure_action", measure.pk, "done"))
+        self.submit(liaison, self.form_action("rectification:measure_done", measure.pk))
         self.check(liaison, "measure-done")
         measure.refresh_from_db()
         self.assertEqual((measure.status, measure.done_by), ("done", self.liaison))
@@ -346,7 +346,7 @@ class RectificationJourneyTests(BrowserTestCase):
         # A verifier of the office (not the one who marked it done) closes it (销号).
         office.goto(self.url("rectification:measure_detail", measure.pk))
         self.check(office, "office-measure")
-        close = reverse("rectification:measure_action", args=[measure.pk, "close"])
+        close = reverse("rectification:measure_close", args=[measure.pk])
         office.fill(f'form:has(button[formaction="{close}"]) textarea[name=note]',
                     "经核查退缴凭证并现场抽查，整改到位，同意销号。")
         self.submit(office, f'button[formaction="{close}"]')

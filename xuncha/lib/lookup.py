@@ -2,6 +2,7 @@
 
 from typing import TypeVar
 
+from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist
 from django.db.models import Model, QuerySet
 
 from .errors import NotFound
@@ -14,6 +15,6 @@ def get_or_404(qs: QuerySet[M], pk: object) -> M:
     does not exist or ``qs`` (scoped to a reader) leaves it out, so nobody learns which."""
     try:
         return qs.get(pk=int(pk))  # type: ignore[call-overload]  # pk arrives as str or int
-    except (ValueError, TypeError, OverflowError, qs.model.DoesNotExist,
-            qs.model.MultipleObjectsReturned):
+    # The model's own DoesNotExist/MultipleObjectsReturned derive from these two.
+    except (ValueError, TypeError, OverflowError, ObjectDoesNotExist, MultipleObjectsReturned):
         raise NotFound() from None

@@ -64,12 +64,12 @@ def clean_image(data: bytes, content_type: str) -> bytes:
     from PIL import Image, ImageOps
 
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            if image.width * image.height > MAX_PIXELS:
+        with Image.open(io.BytesIO(data)) as opened:
+            if opened.width * opened.height > MAX_PIXELS:
                 raise DomainError(_("The image is too large (at most 40 million pixels)."),
                                   code="file_too_large", field="attachments")
-            image.load()
-            image = ImageOps.exif_transpose(image)
+            opened.load()
+            image: Image.Image = ImageOps.exif_transpose(opened)
             if image.mode in ("P", "PA", "LA", "I;16"):
                 image = image.convert("RGBA")
             pixels = Image.frombytes(image.mode, image.size, image.tobytes())

@@ -11,23 +11,31 @@ import binascii
 import datetime
 from typing import Any
 
+from django.db.models import Q
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from pydantic import field_validator
 
+from xuncha.accounts.models import User
 from xuncha.inspections.selectors import inspection_by_public_code
 from xuncha.lib.apipaging import MAX_INT
 from xuncha.lib.errors import DomainError, NotFound
-from xuncha.lib.lookup import get_or_404
 from xuncha.web.access import api_public
 
+from . import duplicates, intake, receipts, triage
 from . import files as petition_files
 from . import public as guard
 from . import selectors as sel
-from . import services
+from .access import (
+    access_intake_inspection,
+    access_intake_unit,
+    access_petition,
+    access_petition_page,
+)
+from .identity import Reporter
 from .models import Petition
-from .views import public_status
 
 router = Router(tags=["petitions"])
 
@@ -78,7 +86,7 @@ class ReceiptIn(Schema):
 
     @field_validator("receipt", mode="before")
     @classmethod
-    def _any(cls, value):
+    def _any(cls, value: object) -> object:
         # Whatever was sent, the answer to a bad receipt is the same 404 as for a wrong one.
         return value if isinstance(value, str | int) else None
 
@@ -132,8 +140,8 @@ def _decode(attachments: list[AttachmentIn]) -> list[petition_files.CleanFile]:
     return cleaned
 
 
-def _status(petition: Petition) -> dict:
-    return {"status": petition.status, "status_text": public_status(petition),
+def _status(petition: Petition) -> dict[str, Any]:
+    return {"status": petition.status, "status_text": receipts.public_status(petition),
             "received_on": timezone.localtime(petition.received_at).date(),
             "messages": list(petition.messages.order_by("created_at", "pk"))}
 
@@ -141,7 +149,7 @@ def _status(petition: Petition) -> dict:
 @router.get("/public/challenge", auth=None, response=ChallengeOut, url_name="public_challenge",
             summary="A proof-of-work challenge for the next report")
 @api_public
-def public_challenge(request, target: str = ""):
+def public_challenge(request: HttpRequest, target: str = "") -> dict[str, Any]:
     """Find a nonce so that SHA-256(``challenge`` + ":" + nonce) starts with ``difficulty``
     zero bits and send both with the report. ``required`` says whether the next report
     needs it; a challenge is good for one report within ten minutes."""
@@ -152,15 +160,15 @@ def public_challenge(request, target: str = ""):
              response={201: ReceiptOut, 400: Error, 404: Error, 429: Refusal},
              summary="Report a problem to an inspection team (anonymous allowed)")
 @api_public
-def public_report(request, payload: ReportIn):
+def public_report(request: HttpRequest, payload: ReportIn) -> tuple[int, dict[str, Any]]:
     inspection = inspection_by_public_code(payload.target)
-    pow_in = payload.pow or PowIn()
+    pow_in = payload.pow or PowIn(challenge="", nonce="")
     reporter = None
     if not payload.anonymous and payload.reporter is not None:
-        reporter = services.Reporter(**payload.reporter.dict())
+        reporter = Reporter(**payload.reporter.dict())
     try:
         files = _decode(payload.attachments)
-        _petition, receipt = services.petition_submit_public(
+        _petition, receipt = intake.petition_submit_public(
             inspection=inspection, content=payload.content, reporter=reporter, files=files,
             subjects=[{"name": s.name, "position": s.position, "unit_name": s.unit}
                       for s in payload.subjects],
@@ -178,16 +186,16 @@ def public_report(request, payload: ReportIn):
     return 201, {"receipt": receipt}
 
 
-def _by_receipt(request, receipt) -> Petition:
+def _by_receipt(request: HttpRequest, receipt: object) -> Petition:
     guard.admit_lookup(request)  # DomainError rate_limited → 429 below
-    petition = services.petition_by_receipt(receipt)
+    petition = receipts.petition_by_receipt(receipt)
     if petition is None:
         raise NotFound(_("No report matches this receipt number. A receipt has 16 digits; "
                          "check it and try again."))
     return petition
 
 
-def _refused(exc: DomainError):
+def _refused(exc: DomainError) -> tuple[int, dict[str, str]]:
     return (429 if exc.code == "rate_limited" else 400), {"error": exc.code,
                                                            "message": exc.message}
 
@@ -196,7 +204,8 @@ def _refused(exc: DomainError):
              response={200: StatusOut, 404: Error, 429: Error},
              summary="The status of a report and the team's questions, by receipt")
 @api_public
-def public_report_status(request, payload: ReceiptIn):
+def public_report_status(request: HttpRequest, payload: ReceiptIn
+                         ) -> tuple[int, dict[str, Any]]:
     try:
         petition = _by_receipt(request, payload.receipt)
     except NotFound:
@@ -210,10 +219,10 @@ def public_report_status(request, payload: ReceiptIn):
              response={200: StatusOut, 400: Error, 404: Error, 429: Error},
              summary="Add information or answer the team's question, by receipt")
 @api_public
-def public_report_add(request, payload: AddIn):
+def public_report_add(request: HttpRequest, payload: AddIn) -> tuple[int, dict[str, Any]]:
     try:
         petition = _by_receipt(request, payload.receipt)
-        services.reporter_add(petition=petition, text=payload.text,
+        intake.reporter_add(petition=petition, text=payload.text,
                               files=_decode(payload.attachments))
     except NotFound:
         raise
@@ -283,14 +292,19 @@ class PetitionFilters(Schema):
     limit: int = Field(50, ge=1, le=200)
 
 
-@router.get("/petitions", response=PetitionPage, summary="Petitions you handle, newest first")
-def petition_list(request, filters: Query[PetitionFilters]):
-    """Keyset pages by (received_at, id): pass ``next`` back as ``after``."""
-    from django.db.models import Q
+def _user(request: HttpRequest) -> User:
+    """The token's account (every staff operation requires a token)."""
+    user = getattr(request, "auth", None)
+    assert isinstance(user, User)
+    return user
 
+
+@router.get("/petitions", response=PetitionPage, summary="Petitions you handle, newest first")
+def petition_list(request: HttpRequest, filters: Query[PetitionFilters]) -> dict[str, Any]:
+    """Keyset pages by (received_at, id): pass ``next`` back as ``after``."""
     criteria = filters.dict()
     after, limit = criteria.pop("after"), criteria.pop("limit")
-    qs = sel.petitions_filter(sel.petitions_visible_to(user=request.auth), **criteria)
+    qs = sel.petitions_filter(sel.petitions_visible_to(user=_user(request)), **criteria)
     if after:
         stamp, _sep, ident = after.rpartition("_")
         try:
@@ -307,14 +321,14 @@ def petition_list(request, filters: Query[PetitionFilters]):
     return {"items": rows[:limit], "next": next_cursor}
 
 
-def _detail(petition: Petition) -> dict:
+def _detail(petition: Petition) -> dict[str, Any]:
     transfer = getattr(petition, "transfer", None)
     data = PetitionOut.from_orm(petition).dict()
     return data | {
         "subjects": [SubjectOut.from_orm(s).dict() for s in petition.subjects.all()],
         "reporter_id_number_masked": petition.reporter_id_number_masked,
         "reporter_address_masked": petition.reporter_address_masked,
-        "suggestion": services.suggestion_for(petition),
+        "suggestion": triage.suggestion_for(petition),
         "possible_duplicates": petition.possible_duplicates,
         "triage_note": petition.triage_note,
         "transfer": None if transfer is None else {
@@ -325,8 +339,8 @@ def _detail(petition: Petition) -> dict:
 
 @router.get("/petitions/{petition_id}", response=PetitionDetailOut,
             summary="One petition (identity masked)")
-def petition_get(request, petition_id: int):
-    return _detail(sel.petition_for(user=request.auth, pk=petition_id))
+def petition_get(request: HttpRequest, petition_id: int) -> dict[str, Any]:
+    return _detail(access_petition_page(user=_user(request), pk=petition_id))
 
 
 class IntakeIn(Schema):
@@ -342,26 +356,22 @@ class IntakeIn(Schema):
 
 @router.post("/petitions", response={201: PetitionDetailOut},
              summary="Record a petition received by phone, SMS, letter, visit, e-mail or box")
-def petition_create(request, payload: IntakeIn):
-    from xuncha.inspections.selectors import inspections_visible_to
-    from xuncha.organizations.models import Unit
-
-    user = request.auth
-    inspection = (get_or_404(inspections_visible_to(user=user), payload.inspection)
+def petition_create(request: HttpRequest, payload: IntakeIn) -> tuple[int, dict[str, Any]]:
+    user = _user(request)
+    inspection = (access_intake_inspection(user=user, pk=payload.inspection)
                   if payload.inspection else None)
-    unit = (get_or_404(Unit.objects.filter(committee_id=user.committee_id), payload.unit)
-            if payload.unit else None)
+    unit = access_intake_unit(user=user, pk=payload.unit) if payload.unit else None
     received_at = payload.received_at
     if received_at is not None and timezone.is_naive(received_at):
         received_at = timezone.make_aware(received_at)
-    petition = services.petition_intake(
+    petition = intake.petition_intake(
         actor=user, committee=user.committee, channel=payload.channel, content=payload.content,
         inspection=inspection, unit=unit, box_location=payload.box_location,
         received_at=received_at,
         subjects=[{"name": s.name, "position": s.position, "unit_name": s.unit}
                   for s in payload.subjects],
-        reporter=services.Reporter(**payload.reporter.dict()) if payload.reporter else None)
-    return 201, _detail(Petition.objects.select_related("transfer").get(pk=petition.pk))
+        reporter=Reporter(**payload.reporter.dict()) if payload.reporter else None)
+    return 201, _detail(sel.petition_reloaded(petition))
 
 
 class TriageIn(Schema):
@@ -375,26 +385,26 @@ class TriageIn(Schema):
 
 @router.post("/petitions/{petition_id}/triage", response=PetitionDetailOut,
              summary="Accept, transfer, file, mark as duplicate or mark late")
-def petition_triage(request, petition_id: int, payload: TriageIn):
-    user = request.auth
-    visible = sel.petitions_visible_to(user=user)
-    petition = get_or_404(visible, petition_id)
-    common = {"actor": user, "petition": petition}
+def petition_triage(request: HttpRequest, petition_id: int, payload: TriageIn
+                    ) -> dict[str, Any]:
+    user = _user(request)
+    petition = access_petition(user=user, pk=petition_id)
     if payload.action == "accept":
-        services.petition_accept(**common, category=payload.category, note=payload.note,
-                                 version=payload.version)
+        triage.petition_accept(actor=user, petition=petition, category=payload.category,
+                               note=payload.note, version=payload.version)
     elif payload.action == "transfer":
-        services.petition_transfer(**common, category=payload.category,
-                                   department=payload.department, note=payload.note,
-                                   version=payload.version)
+        triage.petition_transfer(actor=user, petition=petition, category=payload.category,
+                                 department=payload.department, note=payload.note,
+                                 version=payload.version)
     elif payload.action == "file":
-        services.petition_file(**common, note=payload.note, version=payload.version)
+        triage.petition_file(actor=user, petition=petition, note=payload.note,
+                             version=payload.version)
     elif payload.action == "duplicate":
-        original = get_or_404(visible, payload.original)
-        services.petition_mark_duplicate(**common, original=original, note=payload.note,
-                                         version=payload.version)
+        original = access_petition(user=user, pk=payload.original)
+        duplicates.petition_mark_duplicate(actor=user, petition=petition, original=original,
+                                           note=payload.note, version=payload.version)
     elif payload.action == "late":
-        services.petition_mark_late(**common)
+        triage.petition_mark_late(actor=user, petition=petition)
     else:
         raise DomainError(_("Unknown action."), field="action")
-    return _detail(Petition.objects.select_related("transfer").get(pk=petition.pk))
+    return _detail(sel.petition_reloaded(petition))

@@ -7,9 +7,13 @@ import datetime
 from django.utils import timezone
 
 from xuncha.inspections.models import Inspection
+from xuncha.ops.demo import Demo
 
-from . import services
+from .duplicates import petition_mark_duplicate
+from .identity import Reporter, reveal_request
+from .intake import petition_intake, petition_submit_public
 from .models import Channel
+from .triage import petition_accept, petition_ask, petition_transfer
 
 T = datetime.datetime
 NOW_ITEMS = [
@@ -36,12 +40,12 @@ PAST_ITEMS = [
 ]
 
 
-def demo_step(demo) -> None:
+def demo_step(demo: Demo) -> None:
     office = demo.users["dh_office"]
     county = demo.committees["JZ-LJ-DH"]
     units = demo.units
     for index, (channel, code, content, subject, _position) in enumerate(PAST_ITEMS):
-        services.petition_intake(
+        petition_intake(
             actor=office, committee=county, channel=channel, content=content, unit=units[code],
             subjects=[{"name": "某某", "position": "负责人"}] if not subject else [],
             received_at=timezone.make_aware(T(2024, 3, 20 + index, 10, 0)))
@@ -49,29 +53,29 @@ def demo_step(demo) -> None:
     created = []
     for index, (channel, code, content, subject, position, identity) in enumerate(NOW_ITEMS):
         inspection = Inspection.objects.get(unit__code=code, round__number=2, committee=county)
-        reporter = services.Reporter(name=identity[0], phone=identity[1]) if identity else None
+        reporter = Reporter(name=identity[0], phone=identity[1]) if identity else None
         subjects = [{"name": subject, "position": position,
                      "unit_name": inspection.unit.name}] if subject else []
         when = now - datetime.timedelta(days=20 - 2 * index, hours=index)
         if channel == Channel.ONLINE:
-            petition, _receipt = services.petition_submit_public(
+            petition, _receipt = petition_submit_public(
                 inspection=inspection, content=content, subjects=subjects, reporter=reporter)
         else:
-            petition = services.petition_intake(
+            petition = petition_intake(
                 actor=office, committee=county, channel=channel, content=content,
                 inspection=inspection, subjects=subjects, reporter=reporter, received_at=when,
                 box_location=f"{inspection.unit.name}办公楼一楼大厅" if channel == Channel.BOX
                 else "")
         created.append(petition)
     team = demo.users["dh_team"]
-    services.petition_mark_duplicate(actor=team, petition=created[1], original=created[0])
-    services.petition_accept(actor=team, petition=created[0], category="integrity",
-                             note="属于巡察受理范围，列入重点核查。")
-    services.petition_transfer(actor=team, petition=created[3], category="personal",
-                               department="东湖区人力资源和社会保障局")
-    services.petition_transfer(actor=team, petition=created[5], category="land",
-                               department="湖滨街道办事处")
-    services.petition_ask(actor=team, petition=created[7],
-                          text="请补充说明案件的案号和您此前申诉的时间。")
-    services.reveal_request(actor=team, petition=created[2],
-                            reason="需要与反映人当面核实职称评审材料的具体情况。")
+    petition_mark_duplicate(actor=team, petition=created[1], original=created[0])
+    petition_accept(actor=team, petition=created[0], category="integrity",
+                    note="属于巡察受理范围，列入重点核查。")
+    petition_transfer(actor=team, petition=created[3], category="personal",
+                      department="东湖区人力资源和社会保障局")
+    petition_transfer(actor=team, petition=created[5], category="land",
+                      department="湖滨街道办事处")
+    petition_ask(actor=team, petition=created[7],
+                 text="请补充说明案件的案号和您此前申诉的时间。")
+    reveal_request(actor=team, petition=created[2],
+                   reason="需要与反映人当面核实职称评审材料的具体情况。")

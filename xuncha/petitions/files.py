@@ -1,17 +1,23 @@
 """Checking and cleaning attachments: type by content (not by name), size, and images
-re-encoded so that EXIF and GPS metadata never reach storage."""
+re-encoded so that EXIF and GPS metadata never reach storage; storing them with a petition
+or a message, all or nothing."""
 
 import codecs
+import contextlib
 import hashlib
 import io
 import uuid
 import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
 from xuncha.lib.errors import DomainError
+
+from .models import Petition, PetitionAttachment, PetitionMessage
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_FILES = 5
@@ -84,7 +90,8 @@ def strip_image_metadata(data: bytes, content_type: str) -> bytes:
     from PIL import Image, ImageOps
 
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        with Image.open(io.BytesIO(data)) as opened:
+            image: Image.Image = opened
             if image.width * image.height > MAX_PIXELS:
                 raise DomainError(_("The image is too large (at most 40 million pixels)."),
                                   code="file_too_large", field="attachments")
@@ -171,7 +178,7 @@ def clean_upload(name: str, data: bytes) -> CleanFile:
     return CleanFile(name=name, content_type=content_type, data=data)
 
 
-def clean_uploads(files) -> list[CleanFile]:
+def clean_uploads(files: Iterable) -> list[CleanFile]:
     """Uploaded files (Django's) → cleaned files; more than ``MAX_FILES`` is refused."""
     files = list(files)
     if len(files) > MAX_FILES:
@@ -185,3 +192,32 @@ def clean_uploads(files) -> list[CleanFile]:
                               field="attachments")
         cleaned.append(clean_upload(upload.name, upload.read()))
     return cleaned
+
+
+# --- storing ----------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def files_kept_only_on_success() -> Iterator[list[FieldFile]]:
+    """Attachments are written to storage inside the transaction; when the transaction
+    fails, the files written so far are removed again (nothing stored half-way)."""
+    written: list[FieldFile] = []
+    try:
+        yield written
+    except BaseException:
+        for stored in written:
+            with contextlib.suppress(Exception):
+                stored.delete(save=False)
+        raise
+
+
+def files_store(petition: Petition, files: Iterable[CleanFile], written: list[FieldFile],
+                message: PetitionMessage | None = None) -> None:
+    """Store cleaned files as attachments of ``petition`` (or of one of its messages)."""
+    for clean in files:
+        row = PetitionAttachment(petition=petition, message=message, name=clean.name,
+                                 content_type=clean.content_type, size=len(clean.data),
+                                 sha256=clean.sha256)
+        row.file.save(clean.storage_name(), clean.as_content_file(), save=False)
+        written.append(row.file)
+        row.save()

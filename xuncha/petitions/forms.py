@@ -1,4 +1,8 @@
+from collections.abc import Mapping
+from typing import Any, cast
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from xuncha.inspections.models import Inspection
@@ -6,8 +10,8 @@ from xuncha.organizations.models import Unit
 from xuncha.web.forms import DateInput, DateTimeInput, FilterForm
 
 from .files import ACCEPT
+from .identity import Reporter
 from .models import Channel, Discipline, Route, Status, TransferCategory
-from .services import Reporter
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -81,8 +85,10 @@ PublicSubjectFormSet = forms.formset_factory(SubjectForm, formset=BaseSubjectFor
                                              extra=2, max_num=10, absolute_max=10)
 
 
-def subject_formset(data=None, *, units=None, public=False) -> BaseSubjectFormSet:
-    cls = PublicSubjectFormSet if public else SubjectFormSet
+def subject_formset(data: Mapping[str, Any] | None = None, *,
+                    units: QuerySet[Unit] | None = None, public: bool = False
+                    ) -> BaseSubjectFormSet:
+    cls = cast(type[BaseSubjectFormSet], PublicSubjectFormSet if public else SubjectFormSet)
     return cls(data, prefix="subjects", units=units)
 
 

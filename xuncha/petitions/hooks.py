@@ -2,33 +2,40 @@
 deadlines", the petitions panel on the inspection page, the demo."""
 
 import datetime
+from typing import Any
 
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from xuncha.accounts.http import AuthedHttpRequest
+from xuncha.accounts.models import User
 from xuncha.inspections import clocks
+from xuncha.inspections.models import Inspection
 from xuncha.web.registry import NavEntry
 
-from .access import HANDLERS, can_open_petitions
+from .access import (
+    can_open_petitions,
+    petitions_awaiting_triage,
+    petitions_handled_by,
+    reveal_requests_awaiting_decision,
+    transfers_awaiting_answer,
+)
 from .demo import demo_step
+from .models import Status
 
 TRANSFER_LABEL = _("Answer on a transferred petition")
 
 
-def transfer_deadlines(user, today: datetime.date) -> list[clocks.Deadline]:
+def transfer_deadlines(user: User, today: datetime.date) -> list[clocks.Deadline]:
     """Open transfers of the petitions the user handles: green, yellow (3 working days or
     fewer left), red (overdue)."""
-    from .models import Transfer
-    from .selectors import petitions_visible_to
-
-    if user.role not in HANDLERS:
+    if not can_open_petitions(user=user):
         return []
     items = []
-    open_transfers = (Transfer.objects.filter(petition__in=petitions_visible_to(user=user),
-                                              answered_on__isnull=True)
-                      .select_related("petition").order_by("due_on")[:200])
+    open_transfers = (transfers_awaiting_answer(user=user).select_related("petition")
+                      .order_by("due_on")[:200])
     calendar = None
     for transfer in open_transfers:
         calendar = calendar or clocks.calendar_for(transfer.petition.committee_id)
@@ -41,29 +48,23 @@ def transfer_deadlines(user, today: datetime.date) -> list[clocks.Deadline]:
     return items
 
 
-def petitions_panel(user):
+def petitions_panel(user: User) -> dict[str, Any] | None:
     """Home: petitions waiting for triage, and identity requests waiting for a custodian."""
-    if user.role not in HANDLERS:
+    if not can_open_petitions(user=user):
         return None
-    from .models import Status
-    from .selectors import pending_reveals_count, petitions_visible_to
-
-    counts = dict(petitions_visible_to(user=user).values_list("status").annotate(
-        n=Count("pk")).order_by())
-    pending = pending_reveals_count(user=user) if user.is_custodian else 0
-    return {"template": "petitions/_home_panel.html", "new": counts.get(Status.NEW, 0),
-            "total": sum(counts.values()), "pending_reveals": pending}
+    return {"template": "petitions/_home_panel.html",
+            "new": petitions_awaiting_triage(user=user).count(),
+            "total": petitions_handled_by(user=user).count(),
+            "pending_reveals": reveal_requests_awaiting_decision(user=user).count()}
 
 
-def inspection_section(request, inspection):
+def inspection_section(request: AuthedHttpRequest, inspection: Inspection
+                       ) -> dict[str, Any] | None:
     """The inspection page: this target's petitions by status, for its team and office."""
     user = request.user
-    if user.role not in HANDLERS:
+    if not can_open_petitions(user=user):
         return None
-    from .models import Status
-    from .selectors import petitions_visible_to
-
-    qs = petitions_visible_to(user=user).filter(inspection=inspection)
+    qs = petitions_handled_by(user=user).filter(inspection=inspection)
     counts = dict(qs.values_list("status").annotate(n=Count("pk")).order_by())
     labels = dict(Status.choices)
     base = reverse("petitions:list") + f"?inspection={inspection.pk}"

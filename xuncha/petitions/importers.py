@@ -12,14 +12,15 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xuncha.accounts.roles import Role
 from xuncha.inspections.selectors import inspections_visible_to
 from xuncha.lib.errors import DomainError
 from xuncha.lib.importing import Column, Importer, RowProblem, parse_bool
 from xuncha.organizations.importers import choice_lookup
 from xuncha.organizations.models import Unit
 
-from . import services
+from . import intake
+from .access import takes_in_by_inspection
+from .identity import Reporter
 from .models import Channel
 
 CHANNEL_WORDS = {"来信": Channel.LETTER, "信件": Channel.LETTER, "信访": Channel.LETTER,
@@ -57,20 +58,20 @@ class PetitionImporter(Importer):
         Column("phone", ("反映人电话", "reporter phone")),
     )
 
-    def prepare(self, raw_rows):
+    def prepare(self, raw_rows: list[dict[str, str]]) -> dict[str, Any]:
         codes = {r.get("unit", "") for r in raw_rows} - {""}
         context: dict[str, Any] = {
             "units": {u.code: u for u in Unit.objects.filter(
                 code__in=codes, committee_id=self.actor.committee_id)},
             "channels": choice_lookup(Channel) | CHANNEL_WORDS}
-        if self.actor.role == Role.TEAM:
+        if takes_in_by_inspection(user=self.actor):
             # A team member's rows go to the inspection of the unit, among their own.
             context["inspections"] = {
                 i.unit.code: i for i in inspections_visible_to(user=self.actor)
                 .select_related("unit", "team").order_by("stationed_on")}
         return context
 
-    def clean_row(self, raw, context) -> dict[str, Any]:
+    def clean_row(self, raw: dict[str, str], context: dict[str, Any]) -> dict[str, Any]:
         channel = context["channels"].get(raw["channel"].replace(" ", "").lower())
         if channel is None or channel == Channel.ONLINE:
             raise RowProblem("channel", _("Unknown channel: %(text)s (write 来信, 来电, 短信, "
@@ -94,7 +95,7 @@ class PetitionImporter(Importer):
         if channel == Channel.BOX and not raw.get("box"):
             raise RowProblem("box", _("Say which suggestion box."))
         try:
-            content = services.clean_content(raw["content"])
+            content = intake.clean_content(raw["content"])
         except DomainError as exc:
             raise RowProblem("content", exc.message) from None
         named = parse_bool(raw.get("named", ""))
@@ -108,14 +109,14 @@ class PetitionImporter(Importer):
                 "subjects": [{"name": raw["subject"], "position": raw.get("position", ""),
                               "unit_name": raw.get("subject_unit", "")}]
                 if raw.get("subject") else [],
-                "reporter": services.Reporter(name=raw.get("name", ""),
-                                              phone=raw.get("phone", "")) if named else None}
+                "reporter": Reporter(name=raw.get("name", ""),
+                                     phone=raw.get("phone", "")) if named else None}
 
-    def commit_rows(self, rows) -> int:
+    def commit_rows(self, rows: list[dict[str, Any]]) -> int:
         for number, row in enumerate(rows, start=1):
             try:
-                services.petition_intake(actor=self.actor, committee=self.actor.committee,
-                                         **row)
+                intake.petition_intake(actor=self.actor, committee=self.actor.committee,
+                                       **row)
             except DomainError as exc:
                 # The surrounding transaction rolls back every row recorded before this one.
                 raise DomainError(_("Data row %(n)d: %(message)s Nothing was imported.")

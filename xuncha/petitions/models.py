@@ -1,6 +1,8 @@
 """Petitions (信访举报) from every channel, their subjects, triage, duplicates, transfers, and
 the reporter's identity — encrypted, masked, and revealed only through an approved request."""
 
+import datetime
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -139,7 +141,7 @@ class Petition(models.Model):
         return f"#{self.pk} {self.get_channel_display()}"
 
     @property
-    def audit_committee_id(self):
+    def audit_committee_id(self) -> int:
         return self.committee_id
 
     @property
@@ -261,13 +263,13 @@ class RevealRequest(models.Model):
     def __str__(self) -> str:
         return f"reveal {self.petition_id} by {self.requested_by_id}"
 
-    def is_current(self, now=None) -> bool:
+    def is_current(self, now: datetime.datetime | None = None) -> bool:
         now = now or timezone.now()
         return (self.status == RevealStatus.APPROVED and self.valid_until is not None
                 and self.valid_until > now)
 
     @property
-    def audit_committee_id(self):
+    def audit_committee_id(self) -> int:
         return self.petition.committee_id
 
 

@@ -30,8 +30,10 @@ import datetime
 import hashlib
 import math
 import os
+from typing import Any
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -61,7 +63,7 @@ def setting(name: str, default: int | None = None) -> int:
     return int(value)
 
 
-def client_address(request) -> str:
+def client_address(request: HttpRequest) -> str:
     address = request.META.get("REMOTE_ADDR", "")
     if getattr(settings, "XUNCHA_TRUST_X_FORWARDED_FOR", False) or (
             os.environ.get("XUNCHA_TRUST_X_FORWARDED_FOR") == "1"):
@@ -70,12 +72,12 @@ def client_address(request) -> str:
     return address
 
 
-def client_key(request) -> str:
+def client_key(request: HttpRequest) -> str:
     salt = f"{settings.SECRET_KEY}:{timezone.localdate().isoformat()}"
     return hashlib.sha256(f"xuncha-client:{salt}:{client_address(request)}".encode()).hexdigest()
 
 
-def _counts(request, target: str) -> tuple[str, int, int, int]:
+def _counts(request: HttpRequest, target: str) -> tuple[str, int, int, int]:
     """(client key, reports of this client this hour, to this target this minute, on the
     whole site this minute) — one round trip to the cache."""
     key = client_key(request)
@@ -97,13 +99,13 @@ def _bits_for(pressure: float) -> int:
     return min(base + int(math.log2(pressure)), max(most, base))
 
 
-def required_bits(request, target: str = "") -> int:
+def required_bits(request: HttpRequest, target: str = "") -> int:
     """0 when the next report may go without a proof of work, else its difficulty."""
     _key, client, per_target, site = _counts(request, target)
     return _bits_for(_pressure(client, per_target, site))
 
 
-def admit(request, *, target: str, challenge: str = "", nonce: str = "") -> None:
+def admit(request: HttpRequest, *, target: str, challenge: str = "", nonce: str = "") -> None:
     """Let one report through or raise DomainError (code ``pow_required`` or
     ``rate_limited``). Call it after the report was validated and right before storing it."""
     key, client, per_target, site = _counts(request, target)
@@ -122,7 +124,7 @@ def admit(request, *, target: str, challenge: str = "", nonce: str = "") -> None
     ratelimit.hit("pub-all", "all", limit=10**9, window=60)
 
 
-def admit_lookup(request) -> None:
+def admit_lookup(request: HttpRequest) -> None:
     """Receipt look-ups and additions: a few dozen an hour per client, so that receipts
     cannot be guessed (10^16 of them, a handful in use)."""
     limit = setting("XUNCHA_RECEIPT_LOOKUPS_PER_HOUR")
@@ -130,7 +132,7 @@ def admit_lookup(request) -> None:
         raise DomainError(_("Too many attempts. Please try again later."), code="rate_limited")
 
 
-def challenge_for(request, target: str = "") -> dict:
+def challenge_for(request: HttpRequest, target: str = "") -> dict[str, Any]:
     """A fresh challenge, as hard as the next report from this client to ``target`` needs
     (or the base difficulty when none is needed yet, so a client can solve ahead)."""
     needed = required_bits(request, target)

@@ -7,14 +7,17 @@ import datetime
 from django.db import connection
 from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 
+from xuncha.accounts.access import has_role, is_custodian_of, is_office_of
+from xuncha.accounts.models import User
 from xuncha.accounts.roles import Role
 
 from . import search as fts
-from .models import Petition, PetitionSubject, RevealRequest, RevealStatus, Route
+from .models import Petition, PetitionSubject, RevealRequest, Route
 
 
-def _committee_param(committee_id: int):
+def _committee_param(committee_id: int) -> int | RawSQL:
     """The committee as a query parameter the PostgreSQL planner cannot peek at.
 
     With the literal id, the planner trusts its (far too low) estimate of how many
@@ -29,12 +32,12 @@ def _committee_param(committee_id: int):
     return committee_id
 
 
-def petitions_visible_to(*, user) -> QuerySet[Petition]:
+def petitions_visible_to(*, user: User) -> QuerySet[Petition]:
     if not getattr(user, "is_authenticated", False):
         return Petition.objects.none()
-    if user.role == Role.OFFICE and user.committee_id:
+    if user.committee_id and is_office_of(user=user, committee_id=user.committee_id):
         return Petition.objects.filter(committee_id=_committee_param(user.committee_id))
-    if user.role == Role.TEAM and user.inspector_id:
+    if has_role(user, Role.TEAM) and user.inspector_id:
         # The team's own queue only: late petitions go to the regular petition office and
         # the office's queue is not the team's.
         return Petition.objects.filter(
@@ -43,13 +46,17 @@ def petitions_visible_to(*, user) -> QuerySet[Petition]:
     return Petition.objects.none()
 
 
-def petition_for(*, user, pk) -> Petition:
-    """One visible petition with what its page shows, or NotFound."""
-    from xuncha.lib.lookup import get_or_404
-
-    return get_or_404(petitions_visible_to(user=user).select_related(
+def petitions_for_page(*, user: User) -> QuerySet[Petition]:
+    """The visible petitions with what a petition's page shows."""
+    return petitions_visible_to(user=user).select_related(
         "inspection__unit", "inspection__team__round__committee", "unit", "triaged_by",
-        "duplicate_of", "committee", "transfer", "created_by"), pk)
+        "duplicate_of", "committee", "transfer", "created_by")
+
+
+def petition_reloaded(petition: Petition) -> Petition:
+    """``petition`` as stored after a write, with its transfer — also when the write took
+    it out of the writer's queue (a team member's late petition)."""
+    return Petition.objects.select_related("transfer").get(pk=petition.pk)
 
 
 def search(qs: QuerySet[Petition], q: str) -> QuerySet[Petition]:
@@ -113,27 +120,27 @@ def petitions_filter(qs: QuerySet[Petition], *, q: str = "", inspection: int | N
 
 def _start_of(day: datetime.date) -> datetime.datetime:
     """Midnight in the platform's time zone (a range on ``received_at`` keeps its index)."""
-    from django.utils import timezone
-
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 
-def reveal_requests_for(*, user) -> QuerySet[RevealRequest]:
+def reveal_requests_for(*, user: User) -> QuerySet[RevealRequest]:
     """Custodians: every request of their committee. Other office staff and team members:
     their own requests."""
-    if user.role == Role.OFFICE and user.is_custodian and user.committee_id:
-        return RevealRequest.objects.filter(petition__committee_id=user.committee_id)
-    if user.role in (Role.OFFICE, Role.TEAM):
-        return RevealRequest.objects.filter(requested_by=user)
+    if is_custodian_of(user=user, committee_id=user.committee_id):
+        return reveal_requests_for_custodian(user=user)
+    if has_role(user, Role.OFFICE, Role.TEAM):
+        return reveal_requests_by(user=user)
     return RevealRequest.objects.none()
 
 
-def reveal_requests_for_custodian(*, user) -> QuerySet[RevealRequest]:
-    if user.role == Role.OFFICE and user.is_custodian and user.committee_id:
-        return RevealRequest.objects.filter(petition__committee_id=user.committee_id)
+def reveal_requests_for_custodian(*, user: User) -> QuerySet[RevealRequest]:
+    """Every request of the committee of which the user is an identity custodian."""
+    committee_id = user.committee_id
+    if committee_id is not None and is_custodian_of(user=user, committee_id=committee_id):
+        return RevealRequest.objects.filter(petition__committee_id=committee_id)
     return RevealRequest.objects.none()
 
 
-def pending_reveals_count(*, user) -> int:
-    return reveal_requests_for_custodian(user=user).filter(
-        status=RevealStatus.PENDING).exclude(requested_by=user).count()
+def reveal_requests_by(*, user: User) -> QuerySet[RevealRequest]:
+    """The user's own requests."""
+    return RevealRequest.objects.filter(requested_by=user)

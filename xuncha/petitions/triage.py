@@ -1,110 +1,193 @@
-"""Suggesting a category from the text: Chinese keyword rules over jieba segmentation.
+"""Triage: what a handler decides about a new petition — accept, transfer (and record the
+department's answer), file, mark late — and the questions asked to an online reporter.
+Linking a duplicate is in ``duplicates.py``; the suggested category in ``categories.py``."""
 
-Each rule is a keyword and a weight. The text is segmented with jieba (the keywords are
-added to its dictionary, so compounds such as 征地拆迁 stay whole); a keyword counts once
-per text. The highest score wins and its matched words are shown as the reason; a person
-confirms. Transfer categories (out of scope: personal appeals, land, litigation) beat a
-discipline only when they score higher.
-"""
+import datetime
+from typing import Any
 
-from dataclasses import dataclass, field
-from functools import lru_cache
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from xuncha.lib.textnorm import normalize
+from xuncha.accounts.models import User
+from xuncha.audit.services import event_record
+from xuncha.inspections import clocks
+from xuncha.lib.errors import Conflict, DomainError
 
-from .models import Discipline, TransferCategory
+from . import categories
+from .access import require_handler
+from .models import (
+    Direction,
+    Discipline,
+    Petition,
+    PetitionMessage,
+    Route,
+    Status,
+    Transfer,
+    TransferCategory,
+)
 
-RULES: dict[tuple[str, str], dict[str, int]] = {
-    ("discipline", Discipline.POLITICAL): {
-        "对抗组织审查": 5, "妄议": 4, "两面人": 4, "团团伙伙": 4, "拉帮结派": 4, "封建迷信": 3,
-        "搞迷信": 3, "违背党中央": 4, "阳奉阴违": 3, "对抗审查": 4, "串供": 4, "政治纪律": 3,
-        "政治规矩": 3, "信教": 2, "宗族势力": 3, "黑恶势力": 3, "保护伞": 4,
-    },
-    ("discipline", Discipline.ORGANIZATIONAL): {
-        "选人用人": 4, "跑官要官": 5, "买官卖官": 5, "违规提拔": 4, "突击提拔": 4,
-        "个人有关事项": 4, "档案造假": 4, "超职数": 3, "拉票": 4, "任人唯亲": 4, "近亲繁殖": 3,
-        "不如实报告": 3, "组织纪律": 3, "违规用人": 3, "换届": 2, "编制": 2, "提拔": 2,
-    },
-    ("discipline", Discipline.INTEGRITY): {
-        "收受": 3, "红包": 4, "礼金": 4, "贿赂": 5, "受贿": 5, "行贿": 4, "回扣": 4,
-        "公款吃喝": 4, "公款旅游": 4, "违规经商": 4, "权钱交易": 5, "亲属经商": 3, "套取": 4,
-        "虚报冒领": 4, "侵占": 3, "挪用": 4, "公车私用": 4, "吃拿卡要": 3, "购物卡": 3,
-        "违规发放": 3, "津贴补贴": 3, "宴请": 3, "送礼": 3, "好处费": 4, "干股": 4,
-        "利益输送": 4, "围标": 3, "串标": 3, "招投标": 2, "工程款": 2, "化整为零": 3,
-        "规避公开招标": 4, "规避招标": 4,
-    },
-    ("discipline", Discipline.MASS): {
-        "优亲厚友": 5, "克扣": 4, "截留": 4, "扶贫资金": 3, "惠民资金": 3, "低保": 3,
-        "危房改造": 3, "补助款": 3, "侵害群众利益": 5, "态度恶劣": 3, "刁难群众": 4,
-        "冷硬横推": 4, "乱收费": 4, "乱摊派": 4, "集体资产": 3, "村务不公开": 4,
-        "群众纪律": 3, "强拿": 3, "违规收费": 3, "重复收费": 3,
-    },
-    ("discipline", Discipline.WORK): {
-        "不作为": 4, "乱作为": 4, "慢作为": 3, "形式主义": 4, "官僚主义": 4, "推诿": 3,
-        "扯皮": 3, "失职": 4, "渎职": 4, "违规决策": 4, "敷衍": 3, "弄虚作假": 3,
-        "泄露": 3, "工作纪律": 3, "拖延": 2, "懒政": 4, "监管不力": 3, "干预": 2,
-        "监管不到位": 3, "职称评审": 2,
-    },
-    ("discipline", Discipline.LIFE): {
-        "赌博": 4, "包养": 5, "情人": 4, "嫖娼": 5, "酗酒": 3, "生活作风": 4, "婚外情": 5,
-        "奢靡": 3, "高档会所": 3, "生活纪律": 3, "不正当关系": 5,
-    },
-    ("transfer", TransferCategory.PERSONAL): {
-        "工资": 2, "拖欠": 2, "社保": 3, "养老保险": 3, "退休待遇": 4, "工伤": 4, "医疗纠纷": 4,
-        "离婚": 3, "邻里纠纷": 4, "个人待遇": 4, "调动工作": 3, "评职称": 3, "劳动合同": 3,
-        "欠薪": 3, "抚恤": 3,
-    },
-    ("transfer", TransferCategory.LAND): {
-        "征地": 4, "拆迁": 4, "征地拆迁": 5, "补偿款": 3, "安置": 3, "宅基地": 4, "土地承包": 4,
-        "强拆": 4, "青苗补偿": 4, "征收": 3, "房屋征收": 4, "土地流转": 3,
-    },
-    ("transfer", TransferCategory.LITIGATION): {
-        "判决": 4, "诉讼": 4, "起诉": 3, "上诉": 4, "法院": 2, "执行": 2, "申诉": 3, "仲裁": 3,
-        "涉法涉诉": 5, "再审": 4, "裁定": 3, "执行难": 4, "错案": 4,
-    },
-}
+MAX_QUESTION = 4_000
 
 
-@dataclass
-class Suggestion:
-    kind: str = ""  # "discipline" | "transfer" | ""
-    category: str = ""
-    score: int = 0
-    matched: list[str] = field(default_factory=list)
-    scores: dict[str, int] = field(default_factory=dict)
-
-    def as_dict(self) -> dict:
-        return {"kind": self.kind, "category": self.category, "score": self.score,
-                "matched": self.matched, "scores": self.scores}
+def locked(petition: Petition, version: int | None) -> Petition:
+    """The petition re-read under a row lock; ``Conflict`` when ``version`` is not the
+    stored one (someone else changed it since the form was shown)."""
+    current = Petition.objects.select_for_update(of=("self",)).select_related("inspection").get(
+        pk=petition.pk)
+    if version is not None and current.version != version:
+        raise Conflict()
+    return current
 
 
-@lru_cache(maxsize=1)
-def _tokenizer():
-    import logging
-
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
-    for table in RULES.values():
-        for word in table:
-            tokenizer.add_word(word, freq=200000)
-    return tokenizer
+def require_new(petition: Petition) -> None:
+    if petition.status != Status.NEW:
+        raise DomainError(_("This petition was already triaged (%(status)s).")
+                          % {"status": petition.get_status_display()}, code="already_triaged")
 
 
-def segment(text: str) -> list[str]:
-    return [w for w in _tokenizer().lcut(normalize(text)[:5000]) if w.strip()]
+def triaged(actor: User, petition: Petition, status: str, note: str, action: str,
+            params: dict[str, Any] | None = None) -> Petition:
+    """Store a triage decision and its audit event."""
+    before = petition.status
+    petition.status = status
+    petition.triage_note = note.strip()[:4000]
+    petition.triaged_by, petition.triaged_at = actor, timezone.now()
+    petition.version += 1
+    petition.save()
+    event_record(actor=actor, action=action, obj=petition,
+                 changes={"status": [before, status]}, params=params or {})
+    return petition
 
 
-def suggest(text: str) -> Suggestion:
-    words = set(segment(text))
-    best = Suggestion()
-    scores = {}
-    for (kind, category), table in RULES.items():
-        matched = sorted((w for w in table if w in words), key=lambda w: -table[w])
-        score = sum(table[w] for w in matched)
-        scores[category] = score
-        if score > best.score:
-            best = Suggestion(kind=kind, category=category, score=score, matched=matched)
-    best.scores = {k: v for k, v in scores.items() if v}
-    return best
+def suggestion_for(petition: Petition) -> dict[str, Any]:
+    """The stored suggestion; computed on first need for online reports (jieba is kept off
+    the public submission path)."""
+    if not petition.suggestion:
+        result = categories.suggest(petition.content).as_dict()
+        Petition.objects.filter(pk=petition.pk).update(suggestion=result)
+        petition.suggestion = result
+    return petition.suggestion
+
+
+def received_after_deadline(petition: Petition) -> bool:
+    inspection = petition.inspection
+    return inspection is not None and (
+        timezone.localtime(petition.received_at).date() > inspection.petition_deadline)
+
+
+@transaction.atomic
+def petition_accept(*, actor: User, petition: Petition, category: str, note: str = "",
+                    version: int | None = None) -> Petition:
+    """受理: in scope, about one of the six disciplines. After the deadline only when the
+    petition is marked late."""
+    require_handler(user=actor, petition=petition)
+    petition = locked(petition, version)
+    require_new(petition)
+    if category not in Discipline.values:
+        raise DomainError(_("Choose which discipline the matter concerns."), field="category")
+    if received_after_deadline(petition) and not petition.late:
+        raise DomainError(_("Received after the intake deadline: mark it late first."),
+                          code="late_not_marked")
+    petition.category, petition.transfer_category = category, ""
+    return triaged(actor, petition, Status.ACCEPTED, note, "petition.accept",
+                   {"category": category})
+
+
+@transaction.atomic
+def petition_transfer(*, actor: User, petition: Petition, category: str, department: str,
+                      note: str = "", version: int | None = None) -> Petition:
+    """转办: out of scope (personal appeal, land, litigation…). Sent to the responsible
+    department and tracked until it answers, against the transfer clock (the committee's
+    ``transfer_answer_workdays`` working days)."""
+    require_handler(user=actor, petition=petition)
+    petition = locked(petition, version)
+    require_new(petition)
+    if category not in TransferCategory.values:
+        raise DomainError(_("Choose why the petition is transferred."),
+                          field="transfer_category")
+    department = (department or "").strip()
+    if not department:
+        raise DomainError(_("Name the department it goes to."), field="department")
+    today = timezone.localdate()
+    policy = clocks.policy_for(petition.committee)
+    calendar = clocks.calendar_for(petition.committee_id)
+    transfer = Transfer.objects.create(
+        petition=petition, department=department[:100], transferred_on=today,
+        due_on=calendar.add_workdays(today, policy.transfer_answer_workdays),
+        transferred_by=actor)
+    petition.transfer_category, petition.category = category, ""
+    return triaged(actor, petition, Status.TRANSFERRED, note, "petition.transfer",
+                   {"category": category, "department": transfer.department,
+                    "due_on": transfer.due_on})
+
+
+@transaction.atomic
+def transfer_answer(*, actor: User, petition: Petition, answer: str,
+                    answered_on: datetime.date | None = None) -> Transfer:
+    """The department answered: the transfer clock stops."""
+    require_handler(user=actor, petition=petition)
+    transfer = Transfer.objects.select_for_update().filter(petition=petition).first()
+    if transfer is None:
+        raise DomainError(_("This petition was not transferred."))
+    if transfer.answered_on:
+        raise DomainError(_("The department's answer is already recorded."))
+    if not (answer or "").strip():
+        raise DomainError(_("Record what the department answered."), field="answer")
+    answered_on = answered_on or timezone.localdate()
+    if answered_on < transfer.transferred_on or answered_on > timezone.localdate():
+        raise DomainError(_("The answer date must fall between the transfer and today."),
+                          field="answered_on")
+    transfer.answer, transfer.answered_on = answer.strip()[:4000], answered_on
+    transfer.answered_by = actor
+    transfer.save()
+    event_record(actor=actor, action="petition.transfer_answer", obj=petition,
+                 params={"answered_on": answered_on, "due_on": transfer.due_on,
+                         "overdue": answered_on > transfer.due_on})
+    return transfer
+
+
+@transaction.atomic
+def petition_file(*, actor: User, petition: Petition, note: str,
+                  version: int | None = None) -> Petition:
+    """存查: kept on file without further handling (no substance, already handled, …)."""
+    require_handler(user=actor, petition=petition)
+    petition = locked(petition, version)
+    require_new(petition)
+    if not (note or "").strip():
+        raise DomainError(_("Say why the petition is filed."), field="note")
+    return triaged(actor, petition, Status.FILED, note, "petition.file")
+
+
+@transaction.atomic
+def petition_mark_late(*, actor: User, petition: Petition) -> Petition:
+    """Received after the deadline: marked late and moved to the regular petition office's
+    queue (the team no longer sees it)."""
+    require_handler(user=actor, petition=petition)
+    petition = locked(petition, None)
+    if petition.late:
+        return petition
+    if not received_after_deadline(petition):
+        raise DomainError(_("It was received before the intake deadline; it is not late."),
+                          code="not_late")
+    petition.late, petition.route = True, Route.LATE
+    petition.version += 1
+    petition.save(update_fields=["late", "route", "version"])
+    event_record(actor=actor, action="petition.mark_late", obj=petition,
+                 changes={"route": [Route.INSPECTION, Route.LATE]})
+    return petition
+
+
+@transaction.atomic
+def petition_ask(*, actor: User, petition: Petition, text: str) -> PetitionMessage:
+    """A question to the reporter; they read it with their receipt."""
+    require_handler(user=actor, petition=petition)
+    if petition.receipt_hash is None:
+        raise DomainError(_("Only online reporters can be asked through their receipt."))
+    text = (text or "").strip()
+    if not text:
+        raise DomainError(_("Write the question."), field="text")
+    message = PetitionMessage.objects.create(petition=petition, direction=Direction.QUESTION,
+                                             text=text[:MAX_QUESTION], author=actor)
+    event_record(actor=actor, action="petition.ask", obj=petition)
+    return message

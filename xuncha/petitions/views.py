@@ -1,8 +1,12 @@
 """Staff pages for petitions, and the citizen's reporting and receipt pages."""
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django import forms
 from django.contrib import messages
-from django.db.models import Prefetch
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,23 +14,38 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from xuncha.accounts.roles import Role
+from xuncha.accounts.http import AuthedHttpRequest
 from xuncha.inspections import clocks
 from xuncha.inspections.selectors import inspection_by_public_code, inspections_visible_to
-from xuncha.lib.errors import DomainError
+from xuncha.lib.errors import DomainError, NotFound
 from xuncha.lib.importing import discard_staged, load_staged, stage_upload
-from xuncha.lib.lookup import get_or_404
 from xuncha.lib.tabular import read_table, write_xlsx
-from xuncha.organizations.models import Unit
-from xuncha.web.access import allow, public, signed_in
+from xuncha.web.access import allow_if, public, signed_in
 from xuncha.web.forms import add_domain_error
 from xuncha.web.paging import keyset_paginate
 from xuncha.web.responses import xlsx_response
 
+from . import duplicates, identity, intake, receipts, triage
 from . import files as petition_files
 from . import public as guard
 from . import selectors as sel
-from . import services
+from .access import (
+    access_attachment,
+    access_own_reveal_request,
+    access_petition,
+    access_petition_page,
+    access_reveal_request_to_decide,
+    can_answer_transfer,
+    can_decide_reveal_request,
+    can_handle,
+    can_open_petitions,
+    can_open_reveal_decisions,
+    can_triage,
+    intake_choices,
+    is_identity_custodian,
+    petitions_handled_by,
+    takes_in_by_inspection,
+)
 from .forms import (
     AcceptForm,
     AddInfoForm,
@@ -45,32 +64,30 @@ from .forms import (
     subject_formset,
 )
 from .importers import PetitionImporter
-from .models import (
-    Discipline,
-    Petition,
-    PetitionAttachment,
-    PetitionMessage,
-    RevealRequest,
-    RevealStatus,
-    Route,
-    Status,
-    TransferCategory,
-)
+from .models import Discipline, Petition, RevealStatus, Status, TransferCategory
 
-HANDLERS = (Role.OFFICE, Role.TEAM)
 IMPORT_SESSION_KEY = "xuncha_petition_import"
+R = TypeVar("R", bound=HttpResponseBase)
 
 
-def _no_store(response: HttpResponse) -> HttpResponse:
+def _no_store(response: R) -> R:
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", None))  # set by django_htmx's middleware
+
+
+def _first_error(form: forms.Form) -> str:
+    return str(next(iter(form.errors.values()))[0])
 
 
 # --- staff: list, intake ------------------------------------------------------------------------
 
 
-@allow(*HANDLERS)
-def petition_list_view(request: HttpRequest) -> HttpResponse:
+@allow_if(can_open_petitions)
+def petition_list_view(request: AuthedHttpRequest) -> HttpResponse:
     """Filters, search and keyset pages (newest first; cheap at any depth)."""
     inspections = inspections_visible_to(user=request.user).select_related(
         "unit", "team__round__committee")
@@ -78,33 +95,23 @@ def petition_list_view(request: HttpRequest) -> HttpResponse:
     qs = sel.petitions_filter(sel.petitions_visible_to(user=request.user), **filters.criteria())
     page = keyset_paginate(request, qs.select_related("inspection__unit", "unit"),
                            time_field="received_at")
-    template = "petitions/_rows.html" if request.htmx else "petitions/list.html"
+    template = "petitions/_rows.html" if _is_htmx(request) else "petitions/list.html"
     return render(request, template, {"filters": filters, "page": page})
 
 
-def _intake_choices(user):
-    inspections = inspections_visible_to(user=user).select_related(
-        "unit", "team__round__committee").order_by("-stationed_on", "pk")
-    units = Unit.objects.filter(committee_id=user.committee_id,
-                                archived_at__isnull=True).order_by("code")
-    if user.role == Role.TEAM:
-        units = units.filter(pk__in=inspections.values("unit_id"))
-    return inspections, units
-
-
-@allow(*HANDLERS)
+@allow_if(can_open_petitions)
 @require_http_methods(["GET", "POST"])
-def intake_view(request: HttpRequest) -> HttpResponse:
+def intake_view(request: AuthedHttpRequest) -> HttpResponse:
     """Record a petition from the phone line, SMS, a letter, a visit, e-mail or a box."""
     user = request.user
-    inspections, units = _intake_choices(user)
-    initial = {"received_at": timezone.localtime().replace(second=0, microsecond=0)}
+    inspections, units = intake_choices(user=user)
+    initial: dict[str, Any] = {"received_at": timezone.localtime().replace(second=0,
+                                                                           microsecond=0)}
     chosen = request.GET.get("inspection", "")
     if chosen.isdigit():
         initial["inspection"] = inspections.filter(pk=int(chosen)).first()
-    elif user.role == Role.TEAM:
-        initial["inspection"] = inspections.filter(
-            status__in=services.OPEN_FOR_INTAKE).first()
+    elif takes_in_by_inspection(user=user):
+        initial["inspection"] = inspections.filter(status__in=intake.OPEN_FOR_INTAKE).first()
     form = IntakeForm(request.POST or None, request.FILES or None, inspections=inspections,
                       units=units, initial=initial)
     subjects = subject_formset(request.POST or None, units=units)
@@ -112,7 +119,7 @@ def intake_view(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             cleaned = petition_files.clean_uploads(data["attachments"])
-            petition = services.petition_intake(
+            petition = intake.petition_intake(
                 actor=user, committee=user.committee, channel=data["channel"],
                 content=data["content"], unit=data["unit"], inspection=data["inspection"],
                 subjects=subjects.subjects(), reporter=form.reporter(),
@@ -127,7 +134,7 @@ def intake_view(request: HttpRequest) -> HttpResponse:
                 messages.warning(request, _("It resembles %(n)d earlier petition(s): see "
                                             "“Possible duplicates” on its page.")
                                  % {"n": len(petition.possible_duplicates)})
-            if not sel.petitions_visible_to(user=user).filter(pk=petition.pk).exists():
+            if not can_handle(user=user, petition=petition):
                 # e.g. a team member's late petition went to the regular petition office
                 return redirect("petitions:list")
             return redirect("petitions:detail", pk=petition.pk)
@@ -137,28 +144,28 @@ def intake_view(request: HttpRequest) -> HttpResponse:
 # --- staff: one petition -----------------------------------------------------------------------
 
 
-def _possible_duplicates(user, petition: Petition) -> list[tuple[Petition, float]]:
+def _possible_duplicates(request: AuthedHttpRequest, petition: Petition
+                         ) -> list[tuple[Petition, float]]:
     """Found at intake, and looked up again in triage (later arrivals count too)."""
     found = {d["id"]: d["ratio"] for d in petition.possible_duplicates}
     if petition.status == Status.NEW:
-        for d in services.find_duplicates(petition):
+        for d in duplicates.find_duplicates(petition):
             found.setdefault(d["id"], d["ratio"])
     found.pop(petition.duplicate_of_id, None)
     if not found:
         return []
-    rows = sel.petitions_visible_to(user=user).filter(pk__in=found).exclude(
+    rows = sel.petitions_visible_to(user=request.user).filter(pk__in=found).exclude(
         duplicate_of=petition).select_related("inspection__unit")
     return sorted(((p, found[p.pk]) for p in rows), key=lambda pair: (-pair[1], pair[0].pk))
 
 
-@signed_in
-def petition_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """Everything about one petition, and what the handler can do with it. Anyone but the
-    committee's office and the inspection's team gets the 404 of a missing petition."""
+def _detail_page(request: AuthedHttpRequest, petition: Petition, *,
+                 bound: dict[str, forms.Form] | None = None, status: int = 200) -> HttpResponse:
+    """The petition's page; ``bound`` replaces the named action forms by the ones just
+    posted, which show their errors (then with ``status`` 400)."""
     user = request.user
-    petition = sel.petition_for(user=user, pk=pk)
-    can_handle = services.can_handle(user, petition)
-    suggestion = services.suggestion_for(petition)
+    handles = can_handle(user=user, petition=petition)
+    suggestion = triage.suggestion_for(petition)
     transfer = getattr(petition, "transfer", None)
     today = timezone.localdate()
     transfer_light = None
@@ -171,6 +178,17 @@ def petition_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     is_new = petition.status == Status.NEW
     suggested = suggestion.get("category") or ""
     visible = sel.petitions_visible_to(user=user)
+    # One page, several forms: distinct element ids (auto_id), the same field names.
+    action_forms: dict[str, forms.Form] = {
+        "accept_form": AcceptForm(auto_id="accept-%s", initial=version | {
+            "category": suggested if suggestion.get("kind") == "discipline" else None}),
+        "transfer_form": TransferForm(auto_id="transfer-%s", initial=version | {
+            "transfer_category": suggested if suggestion.get("kind") == "transfer" else None}),
+        "file_form": FileForm(auto_id="file-%s", initial=version),
+        "duplicate_form": DuplicateForm(auto_id="duplicate-%s", initial=version),
+        "ask_form": TextForm(auto_id="ask-%s"), "reason_form": ReasonForm(auto_id="reveal-%s"),
+        "answer_form": AnswerForm(auto_id="answer-%s", initial={"answered_on": today}),
+    } | (bound or {})
     return render(request, "petitions/detail.html", {
         "petition": petition,
         "subjects": petition.subjects.select_related("unit"),
@@ -180,105 +198,190 @@ def petition_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "original": visible.filter(pk=petition.duplicate_of_id).first()
         if petition.duplicate_of_id else None,
         "duplicates": visible.filter(duplicate_of=petition).order_by("received_at", "pk"),
-        "possible": _possible_duplicates(user, petition) if can_handle or not is_new else [],
+        "possible": _possible_duplicates(request, petition) if handles or not is_new else [],
         "suggestion": suggestion, "suggestion_label": labels.get(suggested, ""),
         "transfer": transfer, "transfer_light": transfer_light,
-        "can_handle": can_handle, "is_new": is_new,
-        "late_needed": is_new and services.received_after_deadline(petition)
+        "can_handle": handles, "is_new": is_new,
+        "can_triage": can_triage(user=user, petition=petition),
+        "can_answer_transfer": can_answer_transfer(user=user, petition=petition),
+        "late_needed": is_new and triage.received_after_deadline(petition)
         and not petition.late,
-        # One page, several forms: distinct element ids (auto_id), the same field names.
-        "accept_form": AcceptForm(auto_id="accept-%s", initial=version | {
-            "category": suggested if suggestion.get("kind") == "discipline" else None}),
-        "transfer_form": TransferForm(auto_id="transfer-%s", initial=version | {
-            "transfer_category": suggested if suggestion.get("kind") == "transfer" else None}),
-        "file_form": FileForm(auto_id="file-%s", initial=version),
-        "duplicate_form": DuplicateForm(auto_id="duplicate-%s", initial=version),
-        "ask_form": TextForm(auto_id="ask-%s"), "reason_form": ReasonForm(auto_id="reveal-%s"),
-        "answer_form": AnswerForm(auto_id="answer-%s", initial={"answered_on": today}),
-        "my_reveals": RevealRequest.objects.filter(petition=petition, requested_by=user),
-        "now": timezone.now(), "Status": Status, "RevealStatus": RevealStatus})
-
-
-def _act(request: HttpRequest, petition: Petition, action: str) -> str:
-    """Run one action from the detail page; returns the success message."""
-    actor, post = request.user, request.POST
-
-    def valid(form):
-        if not form.is_valid():
-            first = next(iter(form.errors.values()))[0]
-            raise DomainError(first)
-        return form.cleaned_data
-
-    if action == "accept":
-        data = valid(AcceptForm(post))
-        services.petition_accept(actor=actor, petition=petition, category=data["category"],
-                                 note=data["note"], version=data["version"])
-        return _("Accepted.")
-    if action == "transfer":
-        data = valid(TransferForm(post))
-        petition = services.petition_transfer(
-            actor=actor, petition=petition, category=data["transfer_category"],
-            department=data["department"], note=data["note"], version=data["version"])
-        return _("Transferred to %(dept)s; the answer is due on %(due)s.") % {
-            "dept": petition.transfer.department, "due": petition.transfer.due_on}
-    if action == "file":
-        data = valid(FileForm(post))
-        services.petition_file(actor=actor, petition=petition, note=data["note"],
-                               version=data["version"])
-        return _("Filed.")
-    if action == "duplicate":
-        data = valid(DuplicateForm(post))
-        original = get_or_404(sel.petitions_visible_to(user=actor), data["original"])
-        petition = services.petition_mark_duplicate(actor=actor, petition=petition,
-                                                    original=original, note=data["note"],
-                                                    version=data["version"])
-        return _("Linked as a duplicate of #%(n)d.") % {"n": petition.duplicate_of_id}
-    if action == "late":
-        services.petition_mark_late(actor=actor, petition=petition)
-        return _("Marked late: it is now in the regular petition office's queue.")
-    if action == "ask":
-        data = valid(TextForm(post))
-        services.petition_ask(actor=actor, petition=petition, text=data["text"])
-        return _("The reporter will see the question when they check with their receipt.")
-    if action == "answer":
-        data = valid(AnswerForm(post))
-        services.transfer_answer(actor=actor, petition=petition, answer=data["answer"],
-                                 answered_on=data["answered_on"])
-        return _("The department's answer was recorded.")
-    if action == "reveal":
-        data = valid(ReasonForm(post))
-        services.reveal_request(actor=actor, petition=petition, reason=data["reason"])
-        return _("Your request goes to an identity custodian.")
-    raise DomainError(_("Unknown action."))
+        **action_forms,
+        "my_reveals": sel.reveal_requests_by(user=user).filter(petition=petition),
+        "now": timezone.now(), "Status": Status, "RevealStatus": RevealStatus}, status=status)
 
 
 @signed_in
-@require_POST
-def petition_action_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    petition = get_or_404(sel.petitions_visible_to(user=request.user), pk)
+def petition_detail_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Everything about one petition, and what the handler can do with it. Anyone but the
+    committee's office and the inspection's team gets the 404 of a missing petition."""
+    return _detail_page(request, access_petition_page(user=request.user, pk=pk))
+
+
+def _invalid(request: AuthedHttpRequest, petition: Petition, name: str,
+             form: forms.Form) -> HttpResponse:
+    """The petition's page again, with the posted form and its errors."""
+    page = access_petition_page(user=request.user, pk=petition.pk)
+    return _detail_page(request, page, bound={name: form}, status=400)
+
+
+def _act(request: AuthedHttpRequest, petition: Petition, run: Callable[[], str]
+         ) -> HttpResponse:
+    """Run one service; show its message or its refusal on the petition's page, or on the
+    list when the petition left the user's queue."""
     try:
-        message = _act(request, petition, action)
+        message = run()
     except DomainError as exc:
         if exc.code == "not_found":
             raise
         messages.error(request, exc.message)
     else:
         messages.success(request, message)
-    if sel.petitions_visible_to(user=request.user).filter(pk=petition.pk).exists():
+    if petitions_handled_by(user=request.user).filter(pk=petition.pk).exists():
         return redirect("petitions:detail", pk=petition.pk)
     return redirect("petitions:list")
 
 
 @signed_in
-def attachment_view(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
+@require_POST
+def petition_accept_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    petition = access_petition(user=request.user, pk=pk)
+    form = AcceptForm(request.POST, auto_id="accept-%s")
+    if not form.is_valid():
+        return _invalid(request, petition, "accept_form", form)
+    data = form.cleaned_data
+
+    def run() -> str:
+        triage.petition_accept(actor=request.user, petition=petition, category=data["category"],
+                               note=data["note"], version=data["version"])
+        return _("Accepted.")
+
+    return _act(request, petition, run)
+
+
+@signed_in
+@require_POST
+def petition_transfer_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    petition = access_petition(user=request.user, pk=pk)
+    form = TransferForm(request.POST, auto_id="transfer-%s")
+    if not form.is_valid():
+        return _invalid(request, petition, "transfer_form", form)
+    data = form.cleaned_data
+
+    def run() -> str:
+        transferred = triage.petition_transfer(
+            actor=request.user, petition=petition, category=data["transfer_category"],
+            department=data["department"], note=data["note"], version=data["version"])
+        return _("Transferred to %(dept)s; the answer is due on %(due)s.") % {
+            "dept": transferred.transfer.department, "due": transferred.transfer.due_on}
+
+    return _act(request, petition, run)
+
+
+@signed_in
+@require_POST
+def petition_file_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    petition = access_petition(user=request.user, pk=pk)
+    form = FileForm(request.POST, auto_id="file-%s")
+    if not form.is_valid():
+        return _invalid(request, petition, "file_form", form)
+    data = form.cleaned_data
+
+    def run() -> str:
+        triage.petition_file(actor=request.user, petition=petition, note=data["note"],
+                             version=data["version"])
+        return _("Filed.")
+
+    return _act(request, petition, run)
+
+
+@signed_in
+@require_POST
+def petition_duplicate_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    petition = access_petition(user=request.user, pk=pk)
+    form = DuplicateForm(request.POST, auto_id="duplicate-%s")
+    if not form.is_valid():
+        return _invalid(request, petition, "duplicate_form", form)
+    data = form.cleaned_data
+    original = access_petition(user=request.user, pk=data["original"])
+
+    def run() -> str:
+        linked = duplicates.petition_mark_duplicate(
+            actor=request.user, petition=petition, original=original, note=data["note"],
+            version=data["version"])
+        return _("Linked as a duplicate of #%(n)d.") % {"n": linked.duplicate_of_id}
+
+    return _act(request, petition, run)
+
+
+@signed_in
+@require_POST
+def petition_mark_late_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    petition = access_petition(user=request.user, pk=pk)
+
+    def run() -> str:
+        triage.petition_mark_late(actor=request.user, petition=petition)
+        return _("Marked late: it is now in the regular petition office's queue.")
+
+    return _act(request, petition, run)
+
+
+@signed_in
+@require_POST
+def petition_ask_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    petition = access_petition(user=request.user, pk=pk)
+    form = TextForm(request.POST, auto_id="ask-%s")
+    if not form.is_valid():
+        return _invalid(request, petition, "ask_form", form)
+    text = form.cleaned_data["text"]
+
+    def run() -> str:
+        triage.petition_ask(actor=request.user, petition=petition, text=text)
+        return _("The reporter will see the question when they check with their receipt.")
+
+    return _act(request, petition, run)
+
+
+@signed_in
+@require_POST
+def transfer_answer_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    petition = access_petition(user=request.user, pk=pk)
+    form = AnswerForm(request.POST, auto_id="answer-%s")
+    if not form.is_valid():
+        return _invalid(request, petition, "answer_form", form)
+    data = form.cleaned_data
+
+    def run() -> str:
+        triage.transfer_answer(actor=request.user, petition=petition, answer=data["answer"],
+                               answered_on=data["answered_on"])
+        return _("The department's answer was recorded.")
+
+    return _act(request, petition, run)
+
+
+@signed_in
+@require_POST
+def reveal_request_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    petition = access_petition(user=request.user, pk=pk)
+    form = ReasonForm(request.POST, auto_id="reveal-%s")
+    if not form.is_valid():
+        return _invalid(request, petition, "reason_form", form)
+    reason = form.cleaned_data["reason"]
+
+    def run() -> str:
+        identity.reveal_request(actor=request.user, petition=petition, reason=reason)
+        return _("Your request goes to an identity custodian.")
+
+    return _act(request, petition, run)
+
+
+@signed_in
+def attachment_view(request: AuthedHttpRequest, pk: int, file_pk: int) -> HttpResponseBase:
     """Downloads only through here, for those who see the petition (MEDIA is not served)."""
-    petition = get_or_404(sel.petitions_visible_to(user=request.user), pk)
-    row = get_or_404(PetitionAttachment.objects.filter(petition=petition), file_pk)
+    row = access_attachment(user=request.user, pk=pk, file_pk=file_pk)
     try:
         handle = row.file.open("rb")
     except FileNotFoundError:
-        from xuncha.lib.errors import NotFound
-
         raise NotFound() from None
     response = FileResponse(handle, as_attachment=True, filename=row.name,
                             content_type=row.content_type)
@@ -289,33 +392,35 @@ def attachment_view(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse
 # --- identity reveal ------------------------------------------------------------------------------
 
 
-@allow(*HANDLERS)
-def reveal_list_view(request: HttpRequest) -> HttpResponse:
-    """Custodians: the committee's requests, pending first, to decide. Others: their own."""
+def _reveal_list_page(request: AuthedHttpRequest, status: int = 200) -> HttpResponse:
     user = request.user
     requests = (sel.reveal_requests_for(user=user)
                 .select_related("petition", "requested_by", "decided_by")
                 .order_by("-created_at"))
-    pending = [r for r in requests.filter(status=RevealStatus.PENDING)[:200]]
+    pending = list(requests.filter(status=RevealStatus.PENDING)[:200])
     decided = list(requests.exclude(status=RevealStatus.PENDING)[:100])
     return render(request, "petitions/reveal_list.html", {
         "pending": pending, "decided": decided, "decision_form": DecisionForm(),
-        "is_custodian": user.role == Role.OFFICE and user.is_custodian,
-        "now": timezone.now()})
+        "decides_requests": is_identity_custodian(user=user),
+        "decidable": {r.pk for r in pending if can_decide_reveal_request(user=user, reveal=r)},
+        "now": timezone.now()}, status=status)
 
 
-@allow(Role.OFFICE)
-@require_POST
-def reveal_decide_view(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
-    reveal = get_or_404(sel.reveal_requests_for_custodian(user=request.user), pk)
+@allow_if(can_open_petitions)
+def reveal_list_view(request: AuthedHttpRequest) -> HttpResponse:
+    """Custodians: the committee's requests, pending first, to decide. Others: their own."""
+    return _reveal_list_page(request)
+
+
+def _decide(request: AuthedHttpRequest, pk: int, *, approve: bool) -> HttpResponse:
+    reveal = access_reveal_request_to_decide(user=request.user, pk=pk)
     form = DecisionForm(request.POST)
-    note = form.cleaned_data.get("note", "") if form.is_valid() else ""
-    if decision not in ("approve", "refuse"):
-        messages.error(request, _("Unknown action."))
-        return redirect("petitions:reveal_list")
+    if not form.is_valid():
+        messages.error(request, _first_error(form))
+        return _reveal_list_page(request, status=400)
     try:
-        services.reveal_decide(actor=request.user, request=reveal,
-                               approve=decision == "approve", note=note)
+        identity.reveal_decide(actor=request.user, request=reveal, approve=approve,
+                               note=form.cleaned_data["note"])
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -323,27 +428,39 @@ def reveal_decide_view(request: HttpRequest, pk: int, decision: str) -> HttpResp
     return redirect("petitions:reveal_list")
 
 
-@allow(*HANDLERS)
+@allow_if(can_open_reveal_decisions)
 @require_POST
-def reveal_show_view(request: HttpRequest, pk: int) -> HttpResponse:
+def reveal_approve_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    return _decide(request, pk, approve=True)
+
+
+@allow_if(can_open_reveal_decisions)
+@require_POST
+def reveal_refuse_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    return _decide(request, pk, approve=False)
+
+
+@allow_if(can_open_petitions)
+@require_POST
+def reveal_show_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The identity, decrypted for the requester of an approved request (an audit event
     each time; a POST so that no prefetch or history reload shows it by accident)."""
-    reveal = get_or_404(RevealRequest.objects.filter(requested_by=request.user), pk)
+    reveal = access_own_reveal_request(user=request.user, pk=pk)
     try:
-        identity = services.reveal_identity(actor=request.user, request=reveal)
+        reporter = identity.reveal_identity(actor=request.user, request=reveal)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("petitions:reveal_list")
     return _no_store(render(request, "petitions/identity.html", {
-        "reveal": reveal, "identity": identity}))
+        "reveal": reveal, "identity": reporter}))
 
 
 # --- batch entry ------------------------------------------------------------------------------------
 
 
-@allow(*HANDLERS)
+@allow_if(can_open_petitions)
 @require_http_methods(["GET", "POST"])
-def import_view(request: HttpRequest) -> HttpResponse:
+def import_view(request: AuthedHttpRequest) -> HttpResponse:
     """Upload → preview with row errors → confirm: all rows recorded, or none."""
     importer = PetitionImporter(actor=request.user)
     form = ImportUploadForm()
@@ -379,8 +496,8 @@ def import_view(request: HttpRequest) -> HttpResponse:
                                                      "columns": importer.columns})
 
 
-@allow(*HANDLERS)
-def import_template_view(request: HttpRequest) -> HttpResponse:
+@allow_if(can_open_petitions)
+def import_template_view(request: AuthedHttpRequest) -> HttpResponse:
     headers = [c.labels[0] for c in PetitionImporter.columns]
     example = [["来信", "2026-11-02 09:30", "DH-JYJ", "", "张某某", "科长", "东湖区教育局",
                 "反映其在学校食堂承包中收受供应商好处费，并为亲属经营的公司提供便利。", "否", "", ""],
@@ -411,7 +528,7 @@ def public_report_view(request: HttpRequest, code: str) -> HttpResponse:
         data = form.cleaned_data
         try:
             cleaned = petition_files.clean_uploads(data["attachments"])
-            _petition, receipt = services.petition_submit_public(
+            _petition, receipt = intake.petition_submit_public(
                 inspection=inspection, content=data["content"], subjects=subjects.subjects(),
                 reporter=None if data["anonymous"] else form.reporter(), files=cleaned,
                 admit=lambda: guard.admit(request, target=inspection.public_code,
@@ -435,17 +552,16 @@ def public_report_view(request: HttpRequest, code: str) -> HttpResponse:
         status=status)
 
 
-def _status_page(request: HttpRequest, petition: Petition, receipt: str, add_form=None,
-                 status: int = 200) -> HttpResponse:
+def _status_page(request: HttpRequest, petition: Petition, receipt: str,
+                 add_form: AddInfoForm | None = None, status: int = 200) -> HttpResponse:
     return _no_store(render(request, "petitions/public_status.html", {
-        "petition": petition, "status": public_status(petition),
-        "thread": PetitionMessage.objects.filter(petition=petition).prefetch_related(
-            Prefetch("attachments", queryset=PetitionAttachment.objects.only(
-                "pk", "name", "message_id"))).order_by("created_at", "pk"),
+        "petition": petition, "status": receipts.public_status(petition),
+        "thread": receipts.public_thread(petition),
         "add_form": add_form or AddInfoForm(initial={"receipt": receipt})}, status=status))
 
 
-def _lookup_page(request: HttpRequest, form, status: int = 200, error: str = "") -> HttpResponse:
+def _lookup_page(request: HttpRequest, form: ReceiptForm, status: int = 200,
+                 error: str = "") -> HttpResponse:
     return _no_store(render(request, "petitions/public_lookup.html", {"form": form,
                                                                        "error": error},
                             status=status))
@@ -471,11 +587,11 @@ def public_receipt_view(request: HttpRequest) -> HttpResponse:
         guard.admit_lookup(request)
     except DomainError as exc:
         return _lookup_page(request, ReceiptForm(), status=429, error=exc.message)
-    petition = services.petition_by_receipt(form.cleaned_data["receipt"])
+    petition = receipts.petition_by_receipt(form.cleaned_data["receipt"])
     if petition is None:
         # The typed value is not echoed: every miss renders the same page.
         return _lookup_page(request, ReceiptForm(), status=404, error=_miss())
-    return _status_page(request, petition, services.normalize_receipt(
+    return _status_page(request, petition, receipts.normalize_receipt(
         form.cleaned_data["receipt"]) or "")
 
 
@@ -492,34 +608,13 @@ def public_add_view(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         return _lookup_page(request, ReceiptForm(), status=429, error=exc.message)
     receipt = form.cleaned_data["receipt"]
-    petition = services.petition_by_receipt(receipt)
+    petition = receipts.petition_by_receipt(receipt)
     if petition is None:
         return _lookup_page(request, ReceiptForm(), status=404, error=_miss())
     try:
         cleaned = petition_files.clean_uploads(form.cleaned_data["attachments"])
-        services.reporter_add(petition=petition, text=form.cleaned_data["text"], files=cleaned)
+        intake.reporter_add(petition=petition, text=form.cleaned_data["text"], files=cleaned)
     except DomainError as exc:
         add_domain_error(form, exc)
         return _status_page(request, petition, receipt, add_form=form, status=400)
     return _status_page(request, petition, receipt)
-
-
-def public_status(petition: Petition) -> str:
-    """What the reporter is told: received / being handled / passed on / concluded. Never
-    who handles it inside, never the note."""
-    if petition.status == Status.NEW:
-        if petition.route == Route.LATE:
-            return _("Received after the team's intake deadline; passed to the regular "
-                     "petition office.")
-        return _("Received; waiting to be handled.")
-    if petition.status == Status.ACCEPTED:
-        return _("Accepted and being handled.")
-    if petition.status == Status.TRANSFERRED:
-        transfer = getattr(petition, "transfer", None)
-        if transfer is not None:
-            return _("Passed to the responsible department (%(dept)s) under the principle of "
-                     "graded responsibility.") % {"dept": transfer.department}
-        return _("Passed to the responsible department.")
-    if petition.status == Status.DUPLICATE:
-        return _("Merged with an earlier report of the same matter, which is being handled.")
-    return _("Handled and kept on file.")

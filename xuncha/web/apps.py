@@ -4,6 +4,3 @@ from django.apps import AppConfig
 class WebConfig(AppConfig):
     name = "xuncha.web"
     label = "web"
-
-    def ready(self) -> None:
-        from . import checks  # noqa: F401 - registers the deployment checks

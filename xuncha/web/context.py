@@ -1,14 +1,25 @@
-"""The menu: the entries of ``registry.nav_entries()`` whose rule lets the user in."""
+"""What every page's frame shows: the menu (the entries of ``registry.nav_entries()`` whose
+rule lets the user in) and who is signed in. Templates read these, never the user's role."""
 
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from xuncha.accounts.models import User
 
 from . import registry
 
 
-def navigation(request: HttpRequest) -> dict[str, object]:
+def _signed_in_user(request: HttpRequest) -> User | None:
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    if isinstance(user, User) and user.is_authenticated:
+        return user
+    return None
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    user = _signed_in_user(request)
+    if user is None:
         return {}
     labels = dict(registry.SECTIONS)
     sections: list[dict[str, object]] = []
@@ -30,3 +41,12 @@ def navigation(request: HttpRequest) -> dict[str, object]:
             sections.append({"label": labels[entry.section], "links": by_key[entry.section]})
         by_key[entry.section].append({"label": entry.label, "url": url, "active": active})
     return {"nav_sections": sections}
+
+
+def whoami(request: HttpRequest) -> dict[str, object]:
+    """``role_label``: the signed-in person's role as shown in the top bar and on the home
+    page; platform operators hold no role."""
+    user = _signed_in_user(request)
+    if user is None:
+        return {}
+    return {"role_label": user.get_role_display() or _("Platform operator")}

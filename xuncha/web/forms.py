@@ -1,9 +1,11 @@
 """Form helpers shared by every app's views."""
 
+from typing import Any
+
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 from xuncha.lib.errors import DomainError
 
@@ -17,14 +19,14 @@ def add_domain_error(form: forms.Form, exc: DomainError) -> None:
 class DateInput(forms.DateInput):
     input_type = "date"
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class DateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
 
 
@@ -36,13 +38,14 @@ class FastSelect(forms.Select):
     of the petition list's time on the bench data set. The markup is the same.
     """
 
-    def render(self, name, value, attrs=None, renderer=None):
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None,
+               renderer: Any = None) -> SafeString:
         final = self.build_attrs(self.attrs, attrs)
         final["name"] = name
         chosen = set(self.format_value(value))
         parts = [format_html("<select{}>", flatatt(final))]
 
-        def option(option_value, label):
+        def option(option_value: object, label: object) -> SafeString:
             text = "" if option_value is None else str(option_value)
             return format_html('<option value="{}"{}>{}</option>', text,
                                mark_safe(" selected") if text in chosen else "",  # noqa: S308
@@ -62,14 +65,14 @@ class FastSelect(forms.Select):
 class FilterForm(forms.Form):
     """A GET form for list filters: every field optional, bad values simply ignored."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if type(field.widget) is forms.Select:
                 field.widget = FastSelect(attrs=field.widget.attrs,
                                           choices=field.widget.choices)
 
-    def cleaned(self) -> dict:
+    def cleaned(self) -> dict[str, Any]:
         if self.is_valid():
             return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
         return {k: v for k, v in getattr(self, "cleaned_data", {}).items()

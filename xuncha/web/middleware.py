@@ -1,10 +1,11 @@
 """Request-wide policies: security headers, the interface language, the client address."""
 
 import re
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils import translation
 
@@ -13,12 +14,14 @@ from xuncha.lib.requestctx import reset_client_ip, set_client_ip
 LANGUAGE_COOKIE = "xuncha_language"
 SUPPORTED = {code for code, _name in settings.LANGUAGES}
 
+GetResponse = Callable[[HttpRequest], HttpResponse]
+
 
 class SecurityHeadersMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", settings.XUNCHA_CSP)
         response.headers.setdefault("Permissions-Policy",
@@ -34,10 +37,10 @@ class LanguageMiddleware:
     """Chinese unless the person chose English (cookie); the browser's Accept-Language is
     ignored on purpose: the product is zh-hans first."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         language = request.COOKIES.get(LANGUAGE_COOKIE, "")
         if language not in SUPPORTED:
             language = settings.LANGUAGE_CODE
@@ -52,10 +55,10 @@ class LanguageMiddleware:
 class RequestContextMiddleware:
     """Make the client address available to audit events, for signed-in staff only."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         ip = None
         if request.user.is_authenticated:
             ip = request.META.get("REMOTE_ADDR")
@@ -74,13 +77,13 @@ class DomainErrorMiddleware:
     NotFound → 404 (the same page as a missing object), Forbidden → 403, any other
     DomainError → 400 with its message."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_exception(self, request, exception):
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         from django.shortcuts import render
 
         from xuncha.lib.errors import DomainError, Forbidden, NotFound
@@ -108,10 +111,10 @@ class RejectNulMiddleware:
     JSON_NUL = re.compile(rb"\\u0000", re.IGNORECASE)
     JSON_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         if self._has_nul(request):
             message = translation.gettext("The request contains a NUL character or a broken "
                                           "character; please remove it and send again.")
@@ -134,7 +137,7 @@ class RejectNulMiddleware:
             return False  # not JSON at all: the API answers that itself
         return False
 
-    def _has_nul(self, request) -> bool:
+    def _has_nul(self, request: HttpRequest) -> bool:
         if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
             return True
         if any("\x00" in k or any("\x00" in v for v in vs) for k, vs in request.GET.lists()):

@@ -1,9 +1,21 @@
 """Pagination for list pages, keeping the filters in the page links."""
 
+import datetime
+from collections.abc import Sequence
+from typing import Any
+
 from django.core.paginator import Page, Paginator
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.utils.functional import cached_property
 
 PER_PAGE = 25
+
+
+class ListPage(Page):
+    """A page of a list; ``querystring`` is the list's filters, for the page links."""
+
+    querystring: str = ""
 
 
 class CappedPaginator(Paginator):
@@ -12,27 +24,29 @@ class CappedPaginator(Paginator):
 
     cap = 10_000
 
-    @property
-    def count(self) -> int:  # type: ignore[override]
-        if not hasattr(self, "_capped_count"):
-            qs = self.object_list
-            if hasattr(qs, "values_list"):
-                self._capped_count = qs.order_by().values_list("pk", flat=True)[: self.cap + 1].count()
-            else:
-                self._capped_count = len(qs)
-        return self._capped_count
+    @cached_property
+    def count(self) -> int:
+        qs = self.object_list
+        if isinstance(qs, QuerySet):
+            return qs.order_by().values_list("pk", flat=True)[: self.cap + 1].count()
+        return len(qs)
 
     @property
     def is_capped(self) -> bool:
         return self.count > self.cap
 
+    def _get_page(self, *args: Any, **kwargs: Any) -> ListPage:  # Paginator's hook for its pages
+        return ListPage(*args, **kwargs)
 
-def paginate(request: HttpRequest, qs, per_page: int = PER_PAGE) -> Page:
+
+def paginate(request: HttpRequest, qs: QuerySet[Any] | Sequence[Any], per_page: int = PER_PAGE
+             ) -> ListPage:
     paginator = CappedPaginator(qs, per_page)
     page = paginator.get_page(request.GET.get("page"))
+    assert isinstance(page, ListPage)
     params = request.GET.copy()
     params.pop("page", None)
-    page.querystring = params.urlencode()  # type: ignore[attr-defined]
+    page.querystring = params.urlencode()
     return page
 
 
@@ -47,12 +61,8 @@ class KeysetPage(list):
     has_previous: bool = False
 
 
-def keyset_paginate(request: HttpRequest, qs, *, time_field: str, per_page: int = PER_PAGE
-                    ) -> KeysetPage:
-    import datetime
-
-    from django.db.models import Q
-
+def keyset_paginate(request: HttpRequest, qs: QuerySet[Any], *, time_field: str,
+                    per_page: int = PER_PAGE) -> KeysetPage:
     cursor = request.GET.get("after", "")
     if cursor:
         stamp, _sep, ident = cursor.rpartition("_")

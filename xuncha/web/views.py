@@ -7,13 +7,15 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from xuncha.accounts.http import AuthedHttpRequest
+
 from .access import public, signed_in
 from .home import home_context
 from .middleware import LANGUAGE_COOKIE, SUPPORTED
 
 
 @signed_in
-def home_view(request: HttpRequest) -> HttpResponse:
+def home_view(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "web/home.html", home_context(request.user))
 
 
@@ -38,17 +40,17 @@ def health_view(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok"})
 
 
-def bad_request(request, exception=None):
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "errors/400.html", status=400)
 
 
-def permission_denied(request, exception=None):
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "errors/403.html", status=403)
 
 
-def page_not_found(request, exception=None):
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "errors/404.html", status=404)
 
 
-def server_error(request):
+def server_error(request: HttpRequest) -> HttpResponse:
     return render(request, "errors/500.html", status=500)

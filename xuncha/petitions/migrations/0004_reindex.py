@@ -9,7 +9,7 @@ def forward(apps, schema_editor):
     from xuncha.lib import fieldcrypto
     from xuncha.petitions import dedup
     from xuncha.petitions import search as fts
-    from xuncha.petitions.services import Reporter, masks
+    from xuncha.petitions.identity import Reporter, masks
 
     Petition = apps.get_model("petitions", "Petition")
     PetitionBand = apps.get_model("petitions", "PetitionBand")

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from xuncha.inspections.testing import stationed_inspection
 from xuncha.lib.testing import WorldTestCase
-from xuncha.petitions import services
+from xuncha.petitions import intake
 
 D = datetime.date
 TEXT = ("反映东湖区教育局某科长在学校食堂承包招标中收受供应商红包礼金，"
@@ -81,14 +81,14 @@ class PetitionBase(WorldTestCase):
 
     def intake(self, content=TEXT, day=None, actor=None, **kw):
         kw.setdefault("unit", None if "inspection" in kw else self.unit_edu)
-        return services.petition_intake(
+        return intake.petition_intake(
             actor=actor or self.office, committee=self.county, channel=kw.pop("channel", "phone"),
             content=content, received_at=kw.pop("received_at", None) or at(day or D(2026, 3, 20)),
             **kw)
 
     def submit(self, content=TEXT, **kw):
-        return services.petition_submit_public(inspection=kw.pop("inspection", self.inspection),
-                                               content=content, **kw)
+        return intake.petition_submit_public(inspection=kw.pop("inspection", self.inspection),
+                                             content=content, **kw)
 
     def api(self, path: str, payload: dict, **extra):
         return self.client.post(path, data=json.dumps(payload), content_type="application/json",

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from xuncha.lib.errors import DomainError
 from xuncha.lib.textnorm import compact
-from xuncha.petitions import dedup, services
+from xuncha.petitions import dedup, duplicates, intake, triage
 from xuncha.petitions.models import Petition, PetitionBand, Status
 
 from .base import NEAR, OTHER, TEXT, PetitionBase
@@ -50,8 +50,8 @@ class DuplicateTests(PetitionBase):
     def test_other_committees_are_never_candidates(self):
         self.intake()
         self.unit_b.refresh_from_db()
-        foreign = services.petition_intake(actor=self.other_office, committee=self.county_b,
-                                           channel="letter", content=TEXT, unit=self.unit_b)
+        foreign = intake.petition_intake(actor=self.other_office, committee=self.county_b,
+                                         channel="letter", content=TEXT, unit=self.unit_b)
         self.assertEqual(foreign.possible_duplicates, [])
 
     def test_linking_merges_counts_on_the_original(self):
@@ -59,18 +59,18 @@ class DuplicateTests(PetitionBase):
         online, _receipt = self.submit(NEAR)
         letter = self.intake(channel="letter")
         visit = self.intake(channel="visit")
-        services.petition_mark_duplicate(actor=self.team, petition=visit, original=letter)
+        duplicates.petition_mark_duplicate(actor=self.team, petition=visit, original=letter)
         letter.refresh_from_db()
         self.assertEqual(letter.duplicate_count, 1)
-        online = services.petition_mark_duplicate(actor=self.team, petition=online,
-                                                  original=phone)
+        online = duplicates.petition_mark_duplicate(actor=self.team, petition=online,
+                                                    original=phone)
         phone.refresh_from_db()
         self.assertEqual((online.status, online.duplicate_of, phone.duplicate_count),
                          (Status.DUPLICATE, phone, 1))
         # A petition that already has duplicates hands them to the original; a link to a
         # duplicate goes to the first of the chain.
-        letter = services.petition_mark_duplicate(actor=self.team, petition=letter,
-                                                  original=online)
+        letter = duplicates.petition_mark_duplicate(actor=self.team, petition=letter,
+                                                    original=online)
         phone.refresh_from_db()
         self.assertEqual((letter.duplicate_of, letter.duplicate_count, phone.duplicate_count),
                          (phone, 0, 3))
@@ -79,13 +79,14 @@ class DuplicateTests(PetitionBase):
 
     def test_refusals(self):
         petition = self.intake()
-        with self.assertRaises(DomainError):
-            services.petition_mark_duplicate(actor=self.team, petition=petition,
-                                             original=petition)
+        with self.assertRefused(DomainError, "A petition cannot duplicate itself."):
+            duplicates.petition_mark_duplicate(actor=self.team, petition=petition,
+                                               original=petition)
         other = self.intake(OTHER)
-        services.petition_accept(actor=self.team, petition=other, category="work")
-        with self.assertRaises(DomainError):  # only an untriaged petition becomes a duplicate
-            services.petition_mark_duplicate(actor=self.team, petition=Petition.objects.get(
+        triage.petition_accept(actor=self.team, petition=other, category="work")
+        # Only an untriaged petition becomes a duplicate.
+        with self.assertRefused(DomainError, code="already_triaged"):
+            duplicates.petition_mark_duplicate(actor=self.team, petition=Petition.objects.get(
                 pk=other.pk), original=petition)
 
     def test_triage_sees_later_arrivals_and_linked_petitions_show_each_other(self):
@@ -95,7 +96,7 @@ class DuplicateTests(PetitionBase):
         self.login(self.team)
         page = self.client.get(reverse("petitions:detail", args=[phone.pk]))
         self.assertEqual([p.pk for p, _ratio in page.context["possible"]], [online.pk])
-        self.client.post(reverse("petitions:action", args=[online.pk, "duplicate"]),
+        self.client.post(reverse("petitions:duplicate_action", args=[online.pk]),
                          {"original": phone.pk, "version": online.version})
         original_page = self.client.get(reverse("petitions:detail", args=[phone.pk]))
         self.assertEqual([p.pk for p in original_page.context["duplicates"]], [online.pk])
@@ -108,11 +109,10 @@ class DuplicateTests(PetitionBase):
         mine = self.intake()
         theirs = self.intake(inspection=self.second_inspection(self.township))
         self.login(self.team_b)
-        self.assertEqual(self.client.post(reverse("petitions:action", args=[mine.pk,
-                                                                             "duplicate"]),
+        self.assertEqual(self.client.post(reverse("petitions:duplicate_action", args=[mine.pk]),
                                           {"original": theirs.pk}).status_code, 404)
         self.login(self.team)
-        response = self.client.post(reverse("petitions:action", args=[mine.pk, "duplicate"]),
+        response = self.client.post(reverse("petitions:duplicate_action", args=[mine.pk]),
                                     {"original": 999999, "version": 1})
         self.assertEqual(response.status_code, 404)
         self.assertEqual(Petition.objects.get(pk=mine.pk).status, Status.NEW)

@@ -14,18 +14,19 @@ from xuncha.accounts.models import User
 from xuncha.audit.models import Event
 from xuncha.lib import fieldcrypto
 from xuncha.lib.errors import DomainError, Forbidden
-from xuncha.petitions import services
+from xuncha.petitions import identity
 from xuncha.petitions.models import Petition, RevealRequest, RevealStatus
 
 from .base import TEXT, D, PetitionBase, at
 
 SECRETS = ("李明华", "13907918888", "360102199001011234", "东湖区湖滨路1号")
 REASON = "需要当面核实举报材料的具体情况"
+CUSTODIANS = "Only an identity custodian of this committee decides."
 
 
 class IdentityTests(PetitionBase):
     def identified(self, **kw):
-        return self.intake(reporter=services.Reporter(*SECRETS), **kw)
+        return self.intake(reporter=identity.Reporter(*SECRETS), **kw)
 
     def test_database_holds_no_plaintext(self):
         petition = self.identified()
@@ -51,44 +52,46 @@ class IdentityTests(PetitionBase):
             self.assertContains(page, "139****8888")
 
     def test_anonymous_stays_empty(self):
-        petition = self.intake(reporter=services.Reporter())
+        petition = self.intake(reporter=identity.Reporter())
         self.assertTrue(petition.anonymous)
         self.assertEqual((petition.reporter_name, petition.reporter_name_masked), ("", ""))
-        with self.assertRaises(DomainError):
-            services.reveal_request(actor=self.team, petition=petition, reason=REASON)
+        with self.assertRefused(DomainError, "The reporter left no identity."):
+            identity.reveal_request(actor=self.team, petition=petition, reason=REASON)
 
     def test_the_reveal_needs_a_second_person(self):
         petition = self.identified()
-        with self.assertRaises(DomainError):  # a reason in a sentence
-            services.reveal_request(actor=self.team, petition=petition, reason="看看")
-        request = services.reveal_request(actor=self.team, petition=petition, reason=REASON)
-        with self.assertRaises(DomainError):  # one pending request at a time
-            services.reveal_request(actor=self.team, petition=petition, reason=REASON)
-        with self.assertRaises(Forbidden):  # not approved yet
-            services.reveal_identity(actor=self.team, request=request)
+        with self.assertRefused(DomainError, "Give the reason in a full sentence (at least 10 "
+                                             "characters)."):
+            identity.reveal_request(actor=self.team, petition=petition, reason="看看")
+        request = identity.reveal_request(actor=self.team, petition=petition, reason=REASON)
+        with self.assertRefused(DomainError, "You already have a pending request for this "
+                                             "petition."):
+            identity.reveal_request(actor=self.team, petition=petition, reason=REASON)
+        with self.assertRefused(Forbidden, "There is no approved, current request."):
+            identity.reveal_identity(actor=self.team, request=request)
         for not_custodian in (self.office, self.office2, self.team, self.leader):
-            with self.assertRaises(Forbidden, msg=not_custodian.username):
-                services.reveal_decide(actor=not_custodian, request=request, approve=True)
+            with self.subTest(not_custodian.username), self.assertRefused(Forbidden, CUSTODIANS):
+                identity.reveal_decide(actor=not_custodian, request=request, approve=True)
         foreign = User.objects.filter(pk=self.other_office.pk).first()
         foreign.is_custodian = True
-        with self.assertRaises(Forbidden):  # a custodian of another committee
-            services.reveal_decide(actor=foreign, request=request, approve=True)
-        services.reveal_decide(actor=self.custodian, request=request, approve=True)
+        with self.assertRefused(Forbidden, CUSTODIANS):  # a custodian of another committee
+            identity.reveal_decide(actor=foreign, request=request, approve=True)
+        identity.reveal_decide(actor=self.custodian, request=request, approve=True)
         request.refresh_from_db()
         self.assertEqual((request.status, request.decided_by), (RevealStatus.APPROVED,
                                                                  self.custodian))
         self.assertEqual(request.valid_until, at(D(2026, 3, 21)))  # 24 hours
-        identity = services.reveal_identity(actor=self.team, request=request)
-        self.assertEqual((identity.name, identity.phone, identity.id_number, identity.address),
+        reporter = identity.reveal_identity(actor=self.team, request=request)
+        self.assertEqual((reporter.name, reporter.phone, reporter.id_number, reporter.address),
                          SECRETS)
-        with self.assertRaises(Forbidden):  # only the requester
-            services.reveal_identity(actor=self.custodian, request=request)
-        with self.assertRaises(DomainError):  # decided once
-            services.reveal_decide(actor=self.custodian, request=request, approve=False,
+        with self.assertRefused(Forbidden, "Only the person who asked may see the identity."):
+            identity.reveal_identity(actor=self.custodian, request=request)
+        with self.assertRefused(DomainError, code="already_decided"):
+            identity.reveal_decide(actor=self.custodian, request=request, approve=False,
                                    note="x")
         self.travel(at(D(2026, 3, 21), 11))
-        with self.assertRaises(Forbidden):  # expired
-            services.reveal_identity(actor=self.team, request=request)
+        with self.assertRefused(Forbidden, "There is no approved, current request."):  # expired
+            identity.reveal_identity(actor=self.team, request=request)
         actions = list(Event.objects.filter(action__startswith="identity.").order_by("seq")
                        .values_list("action", "actor__username"))
         self.assertEqual(actions, [("identity.reveal_request", "team"),
@@ -97,44 +100,51 @@ class IdentityTests(PetitionBase):
 
     def test_the_requester_cannot_approve_their_own_request(self):
         petition = self.identified()
-        request = services.reveal_request(actor=self.custodian, petition=petition,
+        request = identity.reveal_request(actor=self.custodian, petition=petition,
                                           reason=REASON)
-        with self.assertRaises(Forbidden):
-            services.reveal_decide(actor=self.custodian, request=request, approve=True)
+        with self.assertRefused(Forbidden, "A request is decided by a second person, not by the "
+                                           "requester."):
+            identity.reveal_decide(actor=self.custodian, request=request, approve=True)
         self.assertEqual(RevealRequest.objects.get(pk=request.pk).status, RevealStatus.PENDING)
 
     @override_settings(XUNCHA_REVEAL_HOURS=2)
     def test_refusal_needs_a_note_and_the_approval_window_is_configurable(self):
         petition = self.identified()
-        first = services.reveal_request(actor=self.team, petition=petition, reason=REASON)
-        with self.assertRaises(DomainError):
-            services.reveal_decide(actor=self.custodian, request=first, approve=False)
-        services.reveal_decide(actor=self.custodian, request=first, approve=False,
+        first = identity.reveal_request(actor=self.team, petition=petition, reason=REASON)
+        with self.assertRefused(DomainError, "Say why the request is refused."):
+            identity.reveal_decide(actor=self.custodian, request=first, approve=False)
+        identity.reveal_decide(actor=self.custodian, request=first, approve=False,
                                note="理由不充分")
         self.assertTrue(Event.objects.filter(action="identity.reveal_refuse").exists())
-        second = services.reveal_request(actor=self.team, petition=petition, reason=REASON)
-        second = services.reveal_decide(actor=self.custodian, request=second, approve=True)
+        second = identity.reveal_request(actor=self.team, petition=petition, reason=REASON)
+        second = identity.reveal_decide(actor=self.custodian, request=second, approve=True)
         self.assertEqual(second.valid_until, at(D(2026, 3, 20), 12))
 
     def test_the_pages_of_the_flow(self):
         petition = self.identified()
         self.login(self.team)
-        self.client.post(reverse("petitions:action", args=[petition.pk, "reveal"]),
+        too_long = self.client.post(reverse("petitions:reveal_action", args=[petition.pk]),
+                                    {"reason": "字" * 4000})
+        self.assertTrue(too_long.context["reason_form"].errors["reason"])
+        self.assertEqual(too_long.status_code, 400)
+        self.client.post(reverse("petitions:reveal_action", args=[petition.pk]),
                          {"reason": REASON})
         request = RevealRequest.objects.get()
         self.login(self.office2)  # not a custodian: sees no one else's request
         self.assertEqual(self.client.get(reverse("petitions:reveal_list")).context["pending"], [])
-        decide = reverse("petitions:reveal_decide", args=[request.pk, "approve"])
+        decide = reverse("petitions:reveal_decide_approve", args=[request.pk])
         self.assertEqual(self.client.post(decide).status_code, 404)  # office2 is no custodian
         self.login(self.team)
         self.assertEqual(self.client.post(decide).status_code, 403)
         self.assertEqual(RevealRequest.objects.get().status, RevealStatus.PENDING)
         self.login(self.custodian)
+        refused = self.client.post(decide, {"note": "字" * 4000})  # a note of 2,000 at most
+        self.assertContains(refused, "2000", status_code=400)
+        self.assertEqual(RevealRequest.objects.get().status, RevealStatus.PENDING)
         listing = self.client.get(reverse("petitions:reveal_list"))
         self.assertEqual(listing.context["pending"], [request])
-        self.assertContains(listing, reverse("petitions:reveal_decide", args=[request.pk,
-                                                                              "approve"]))
-        self.client.post(reverse("petitions:reveal_decide", args=[request.pk, "approve"]))
+        self.assertContains(listing, reverse("petitions:reveal_decide_approve", args=[request.pk]))
+        self.client.post(reverse("petitions:reveal_decide_approve", args=[request.pk]))
         self.login(self.team)
         self.assertEqual(self.client.get(reverse("petitions:reveal_show", args=[request.pk]))
                          .status_code, 405)  # a POST only
@@ -151,7 +161,7 @@ class RotationTests(PetitionBase):
     def test_rotate_field_keys_re_encrypts_everything_once(self):
         old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
         with override_settings(XUNCHA_FIELD_KEYS=[old]):
-            petition = self.intake(reporter=services.Reporter(*SECRETS))
+            petition = self.intake(reporter=identity.Reporter(*SECRETS))
             anonymous = self.intake(TEXT)
             User.objects.filter(pk=self.team.pk).update(totp_secret=fieldcrypto.encrypt("JBSWY3DP"))
             stored = Petition.objects.get(pk=petition.pk)

@@ -4,7 +4,7 @@ bounded queries, the home panel, the inspection panel and the menu."""
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from xuncha.petitions import services
+from xuncha.petitions import identity, intake, triage
 from xuncha.petitions.models import Petition, PetitionAttachment
 
 from .base import NEAR, TEXT, D, PetitionBase, at
@@ -83,12 +83,12 @@ class QueryCountTests(PetitionBase):
         self.login(self.team)
         simple = self.intake()
         busy, _receipt = self.submit(NEAR, subjects=[{"name": f"人{i}"} for i in range(5)],
-                                     reporter=services.Reporter(name="王小明"))
-        services.suggestion_for(busy)
+                                     reporter=identity.Reporter(name="王小明"))
+        triage.suggestion_for(busy)
         for i in range(4):
-            services.petition_ask(actor=self.team, petition=busy, text=f"问题{i}")
-            services.reporter_add(petition=busy, text=f"回答{i}")
-        services.reveal_request(actor=self.team, petition=busy, reason="需要当面核实举报材料")
+            triage.petition_ask(actor=self.team, petition=busy, text=f"问题{i}")
+            intake.reporter_add(petition=busy, text=f"回答{i}")
+        identity.reveal_request(actor=self.team, petition=busy, reason="需要当面核实举报材料")
         self.intake(NEAR)
         self.detail_queries(simple)  # warm the session
         baseline = self.detail_queries(simple)
@@ -99,8 +99,8 @@ class QueryCountTests(PetitionBase):
 class ShellTests(PetitionBase):
     def test_home_panel_and_menu(self):
         self.intake()
-        request = services.reveal_request(actor=self.team, petition=self.intake(
-            reporter=services.Reporter(name="王小明")), reason="需要当面核实举报材料")
+        request = identity.reveal_request(actor=self.team, petition=self.intake(
+            reporter=identity.Reporter(name="王小明")), reason="需要当面核实举报材料")
         self.login(self.custodian)
         home = self.client.get(reverse("web:home"))
         panel = next(p for p in home.context["panels"] if p["template"] ==
@@ -115,7 +115,7 @@ class ShellTests(PetitionBase):
 
     def test_inspection_page_has_a_petitions_panel(self):
         self.intake()
-        services.petition_accept(actor=self.team, petition=self.intake(), category="work")
+        triage.petition_accept(actor=self.team, petition=self.intake(), category="work")
         self.login(self.team)
         page = self.client.get(reverse("inspections:inspection_detail",
                                        args=[self.inspection.pk]))

@@ -14,7 +14,7 @@ from django.utils import translation
 from xuncha.audit.models import Event
 from xuncha.petitions import pow as proof
 from xuncha.petitions import public as guard
-from xuncha.petitions import services
+from xuncha.petitions import receipts, triage
 from xuncha.petitions.models import (
     Petition,
     PetitionAttachment,
@@ -62,7 +62,7 @@ class PublicPageTests(PetitionBase):
                          ("online", True, self.inspection))
         self.assertEqual(list(petition.subjects.values_list("name", "position", "unit_name")),
                          [("张某", "科长", "东湖区教育局")])
-        self.assertEqual(petition.receipt_hash, services.receipt_hash(receipt))
+        self.assertEqual(petition.receipt_hash, receipts.receipt_hash(receipt))
         # Nothing about the client, and never the receipt itself, anywhere in storage.
         stored = json.dumps([list(Petition.objects.values()),
                              list(Event.objects.values())], default=str)
@@ -71,7 +71,7 @@ class PublicPageTests(PetitionBase):
         event = Event.objects.get(action="petition.submit_public")
         self.assertEqual((event.ip, event.actor_id, event.actor_name), (None, None, ""))
         # The team asks; the reporter reads the question with the receipt and answers.
-        services.petition_ask(actor=self.team, petition=petition, text="请补充具体时间地点")
+        triage.petition_ask(actor=self.team, petition=petition, text="请补充具体时间地点")
         lookup = self.client.post(reverse("public:receipt"),
                                   {"receipt": f"{receipt[:4]} {receipt[4:8]}-{receipt[8:]}"})
         self.assertContains(lookup, "请补充具体时间地点")
@@ -179,11 +179,11 @@ class PublicApiTests(PetitionBase):
         status = self.api(STATUS, {"receipt": receipt})
         self.assertEqual(status.status_code, 200)
         self.assertEqual((status.json()["status"], status.json()["messages"]), ("new", []))
-        services.petition_ask(actor=self.team, petition=petition, text="请补充时间")
+        triage.petition_ask(actor=self.team, petition=petition, text="请补充时间")
         added = self.api(ADD, {"receipt": receipt, "text": "2026年3月"})
         self.assertEqual([(m["direction"], m["text"]) for m in added.json()["messages"]],
                          [("question", "请补充时间"), ("reporter", "2026年3月")])
-        services.petition_accept(actor=self.team, petition=petition, category="integrity")
+        triage.petition_accept(actor=self.team, petition=petition, category="integrity")
         self.assertEqual(self.api(STATUS, {"receipt": receipt}).json()["status"], "accepted")
 
     def test_identity_and_attachments_over_the_api(self):

@@ -21,7 +21,7 @@ class ScopeTests(PetitionBase):
             self.login(getattr(self, persona))
             for url in urls:
                 self.assertEqual(self.client.get(url).status_code, status, persona)
-            action = self.client.post(reverse("petitions:action", args=[petition.pk, "file"]),
+            action = self.client.post(reverse("petitions:file_action", args=[petition.pk]),
                                       {"note": "x", "version": 1})
             if status == 404:
                 self.assertEqual(action.status_code, 404, persona)

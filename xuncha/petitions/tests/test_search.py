@@ -7,7 +7,7 @@ from django.db import connection
 from django.urls import reverse
 
 from xuncha.petitions import search as fts
-from xuncha.petitions import selectors, services
+from xuncha.petitions import selectors, triage
 
 from .base import LAND, OTHER, TEXT, D, PetitionBase, at
 
@@ -80,9 +80,9 @@ class FilterTests(PetitionBase):
         phone = self.intake(TEXT, subjects=[{"name": "张建华"}])
         letter = self.intake(LAND, channel="letter", day=D(2026, 3, 12))
         office = self.intake(OTHER, unit=self.unit_fin, channel="visit")
-        services.petition_accept(actor=self.team, petition=phone, category="integrity")
-        services.petition_transfer(actor=self.team, petition=letter, category="land",
-                                   department="街道")
+        triage.petition_accept(actor=self.team, petition=phone, category="integrity")
+        triage.petition_transfer(actor=self.team, petition=letter, category="land",
+                                 department="街道")
         qs = selectors.petitions_visible_to(user=self.office)
 
         def f(**criteria):

@@ -1,7 +1,7 @@
 """Faults: the server restarted under load, and two people saving the same record.
 
 ``ServerRestartTests`` (PostgreSQL only): gunicorn with the production settings and two sync
-workers (as ``xuncha bench`` runs it, ``xuncha/bench/run.py``) serves the TEST database, in
+workers (as ``xuncha bench`` runs it, ``xuncha/ops/bench/run.py``) serves the TEST database, in
 which a ``TransactionTestCase`` has committed a stationed inspection. Client threads on
 loopback send public reports for a few seconds, retrying on connection errors; after about
 three seconds the server is reloaded gracefully (SIGHUP) in one test and stopped (SIGTERM)
@@ -47,15 +47,15 @@ from django.utils.html import escape
 from xuncha.accounts.roles import Role
 from xuncha.audit.models import Event
 from xuncha.audit.testing import audit_triggers_lifted
-from xuncha.bench.run import Client, free_port
 from xuncha.findings.testing import fed_back, on_site, signed_problem
 from xuncha.inspections.testing import stationed_inspection
 from xuncha.lib.errors import Conflict
 from xuncha.lib.testing import World, WorldTestCase, make_user
+from xuncha.ops.bench.run import Client, free_port
 from xuncha.petitions.models import Petition
-from xuncha.petitions.services import receipt_hash
+from xuncha.petitions.receipts import receipt_hash
 from xuncha.petitions.tests.base import TEXT
-from xuncha.rectification import services as rectification
+from xuncha.rectification import measures as rectification
 from xuncha.rectification.models import Measure
 
 ROOT = Path(settings.BASE_DIR)

@@ -12,10 +12,9 @@ c. the public report (``POST /api/v1/public/reports`` and the page behind the QR
    is exactly one new stored petition, anything else stores nothing.
 
 The flood guard is switched off with settings (as the benchmark does) except in the test
-that fuzzes the proof of work itself. The application bugs the properties found are listed
-in ``KNOWN_BUGS``: the properties tolerate exactly those (recognised by the exception behind
-the 500) and ``KnownBugTests`` reproduces each one, as an expected failure until it is
-fixed. ``XUNCHA_FUZZ_STRICT=1`` makes the properties fail on them too.
+that fuzzes the proof of work itself. Any 500 fails the property with the traceback behind
+it. The application bugs the properties once found are fixed; ``FoundBugTests`` keeps each
+one's exact input as a regression test.
 """
 
 import base64
@@ -36,9 +35,7 @@ from pathlib import Path
 from unittest import mock
 
 from django.core.cache import cache
-from django.core.exceptions import RequestDataTooBig
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db.utils import DataError
 from django.test import SimpleTestCase, override_settings
 from django.urls import reverse
 from hypothesis import HealthCheck, given, note, settings
@@ -51,7 +48,7 @@ from xuncha.audit.models import Event
 from xuncha.inspections.testing import stationed_inspection
 from xuncha.lib import ratelimit
 from xuncha.lib.errors import DomainError
-from xuncha.lib.testing import World
+from xuncha.lib.testing import RefusalAssertions, World
 from xuncha.organizations.models import Cadre, Unit
 from xuncha.petitions import pow as proof
 from xuncha.petitions.models import (
@@ -60,7 +57,7 @@ from xuncha.petitions.models import (
     PetitionMessage,
     PetitionSubject,
 )
-from xuncha.petitions.services import receipt_hash
+from xuncha.petitions.receipts import receipt_hash
 from xuncha.petitions.tests.base import LAND, NOW, OTHER, TEXT, jpeg_with_gps
 
 CORPUS = Path(__file__).resolve().parents[2] / "announcements" / "tests" / "corpus"
@@ -84,34 +81,7 @@ def fuzz(examples: int):
                                            HealthCheck.large_base_example])
 
 
-# --- known application bugs -----------------------------------------------------------------
-#
-# What the properties found, each reproduced exactly by a ``KnownBugTests`` test (an expected
-# failure until fixed, then an unexpected success: remove the marker and the entry). The
-# properties tolerate these and only these, recognised by the exception behind the 500, so
-# that they keep checking everything else; XUNCHA_FUZZ_STRICT=1 turns the tolerance off.
-
-STRICT = os.environ.get("XUNCHA_FUZZ_STRICT") == "1"
-KNOWN_BUGS: dict[str, str] = {}  # all fixed; KnownBugTests keeps each reproduction
-
-
-def known_bug(exc: BaseException | None) -> str | None:
-    """The ``KNOWN_BUGS`` entry ``exc`` is an instance of, or None (also for a bug that is
-    fixed: a regression then fails the properties)."""
-    if exc is None or STRICT or isinstance(exc, DomainError):
-        return None
-    frames = {(Path(f.filename).name, f.name) for f in traceback.extract_tb(exc.__traceback__)}
-    name = None
-    if isinstance(exc, UnicodeEncodeError) and "surrogates not allowed" in str(exc):
-        name = "surrogates"
-    elif isinstance(exc, RequestDataTooBig):
-        name = "oversized_json"
-    elif isinstance(exc, DataError) and "NUL (0x00)" in str(exc) and (
-            ("importing.py", "validate") in frames or ("importing.py", "commit") in frames):
-        name = "nul_in_import_cells"
-    elif ("tabular.py", "_read_xlsx") in frames:
-        name = "corrupt_xlsx"
-    return name if name in KNOWN_BUGS else None
+# --- server errors ------------------------------------------------------------------------
 
 
 class _Collect(logging.Handler):
@@ -249,13 +219,8 @@ DATE_FIELDS = ("meeting_date", "period_start", "period_end", "petition_deadline"
 class ExtractorFuzzTests(SimpleTestCase):
     """``extract`` and ``extract_with_spans`` never raise and keep the documented shape."""
 
-    def check(self, text: str) -> dict | None:
-        try:
-            record, spans = extract_with_spans(text)
-        except Exception as exc:
-            if known_bug(exc) != "surrogates":
-                raise
-            return None
+    def check(self, text: str) -> dict:
+        record, spans = extract_with_spans(text)
         self.assertEqual(list(record), list(FIELDS))
         self.assertIn(record["kind"], ("mobilization", "feedback", "other"))
         self.assertIn(record["level"], LEVELS)
@@ -356,9 +321,8 @@ class FuzzWorld(HypothesisTestCase):
     def files_stored(self) -> int:
         return sum(len(files) for _root, _dirs, files in os.walk(self.media_root))
 
-    def send(self, request, *, tolerate: tuple[str, ...] = ()):
-        """``request()``'s response; None for a 500 caused by one of the ``tolerate``d known
-        bugs; a failure with the traceback for any other 500."""
+    def send(self, request):
+        """``request()``'s response; a failure with the traceback for a 500."""
         with server_errors() as errors:
             try:
                 response = request()
@@ -368,10 +332,6 @@ class FuzzWorld(HypothesisTestCase):
         if response is not None and response.status_code < 500:
             return response
         cause = errors[-1] if errors else None
-        bug = known_bug(cause)
-        if bug is not None and bug in tolerate:
-            explain(f"tolerated known bug {bug}: {cause!r}")
-            return None
         detail = "".join(traceback.format_exception(cause)) if cause else response.content[:500]
         self.fail(f"server error: {detail}")
 
@@ -540,20 +500,16 @@ class ImportFuzzTests(FuzzWorld):
         explain(f"upload {name!r}: {data[:300]!r}")
         self.client.force_login(self.office)
         before = counts()
-        tolerate = ("corrupt_xlsx", "nul_in_import_cells")
         response = self.send(lambda: self.client.post(url, {
-            "step": "preview", "file": SimpleUploadedFile(name, data)}), tolerate=tolerate)
-        if response is None:
-            self.assertEqual(counts(), before)  # a 500, but nothing written
-            return
+            "step": "preview", "file": SimpleUploadedFile(name, data)}))
         self.assertEqual(response.status_code, 200)
         self.assertEqual(counts(), before, "a preview wrote something")
         preview = response.context["preview"]
         if preview is None:
             self.assertTrue(response.context["form"].errors, "no preview and no message")
-        committed = self.send(lambda: self.client.post(url, {"step": "commit"}), tolerate=tolerate)
+        committed = self.send(lambda: self.client.post(url, {"step": "commit"}))
         after = counts()
-        if committed is None or preview is None or not preview.ok:
+        if preview is None or not preview.ok:
             self.assertEqual(after, before, "a refused import wrote something")
         elif committed.status_code == 302:
             rows = [r["cleaned"] for r in preview.rows]
@@ -722,11 +678,7 @@ class PublicFuzzBase(FuzzWorld):
             data = json.dumps(self.materialize(body))
         explain(f"body: {data[:500]!r}")
         response = self.send(lambda: self.client.post("/api/v1/public/reports", data=data,
-                                                      content_type="application/json"),
-                             tolerate=("surrogates", "oversized_json"))
-        if response is None:
-            self.assertEqual(counts(), before)  # a 500, but nothing stored
-            return 500, None, before, before
+                                                      content_type="application/json"))
         after = counts()
         try:
             answer = response.json()
@@ -886,7 +838,7 @@ class PublicPageFuzzTests(PublicFuzzBase):
         self.assertEqual(Petition.objects.count(), 0)
 
 
-# --- the known bugs, reproduced exactly ------------------------------------------------------
+# --- the bugs the properties found, reproduced exactly ---------------------------------------
 
 
 def damaged_workbook() -> bytes:
@@ -901,16 +853,16 @@ def damaged_workbook() -> bytes:
 
 
 @override_settings(**FLOOD_GUARD_OFF)
-class KnownBugTests(PublicFuzzBase):
-    """The bugs the properties found, each with its exact input and the answer it should get
-    (all fixed; while one is open, mark its test ``unittest.expectedFailure`` and name it in
-    ``KNOWN_BUGS``)."""
+class FoundBugTests(RefusalAssertions, PublicFuzzBase):
+    """The bugs the properties found (all fixed), each with its exact input and the answer it
+    must get: regression tests, run like any other."""
 
     def test_corrupt_xlsx_is_refused_with_a_message(self):
         from xuncha.lib.tabular import read_table
 
         data = damaged_workbook()
-        with self.assertRaises(DomainError):  # was lxml.etree.XMLSyntaxError
+        with self.assertRefused(DomainError, "The file is not a valid .xlsx workbook.",
+                                code="bad_file"):  # was lxml.etree.XMLSyntaxError
             read_table("units.xlsx", data)
 
     def test_corrupt_xlsx_upload_gets_the_form_error(self):

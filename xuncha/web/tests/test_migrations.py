@@ -40,8 +40,9 @@ from xuncha.findings.testing import signed_problem
 from xuncha.inspections.testing import stationed_inspection
 from xuncha.lib import fieldcrypto
 from xuncha.lib.testing import World
+from xuncha.petitions import identity
+from xuncha.petitions import intake as petitions
 from xuncha.petitions import search as fts
-from xuncha.petitions import services as petitions
 from xuncha.petitions.models import Petition, PetitionBand, PetitionSubject
 from xuncha.petitions.tests.base import LAND, OTHER, TEXT, at
 
@@ -177,8 +178,8 @@ class PreviousReleaseTests(MigrationTestCase):
         super().setUp()
         World.build(self)
         self.inspection = stationed_inspection(self)
-        self.reporter = petitions.Reporter(name="李明华", phone="13912348888",
-                                           id_number="360102199001011234", address="东湖区湖滨路1号")
+        self.reporter = identity.Reporter(name="李明华", phone="13912348888",
+                                          id_number="360102199001011234", address="东湖区湖滨路1号")
         self.named = petitions.petition_intake(
             actor=self.office, committee=self.county, channel="phone", content=TEXT,
             unit=self.unit_edu, received_at=MOMENT, reporter=self.reporter,
@@ -270,7 +271,7 @@ class PreviousReleaseTests(MigrationTestCase):
                 else:
                     self.assertEqual(petition.search_text, fts.document_text(
                         petition.content + "\n" + "\n".join(names)))
-        masks = petitions.masks(self.reporter)
+        masks = identity.masks(self.reporter)
         for petition in Petition.objects.filter(pk__in=named):
             self.assertEqual({name: getattr(petition, name) for name in masks}, masks)
             self.assertEqual(fieldcrypto.decrypt(petition.reporter_phone), "13912348888")

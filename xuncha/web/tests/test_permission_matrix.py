@@ -26,15 +26,18 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from xuncha.accounts import services as accounts
 from xuncha.announcements import services as announcements
 from xuncha.audit.models import Event
-from xuncha.evaluations import services as evaluations
-from xuncha.findings import services as findings
+from xuncha.evaluations import sessions as evaluations
+from xuncha.findings.activities import activity_record
+from xuncha.findings.clues import clue_record
 from xuncha.findings.testing import fed_back, on_site, signed_problem
 from xuncha.inspections.models import Channel, TeamMember
 from xuncha.lib.testing import WorldTestCase
 from xuncha.organizations.models import InspectorTie, TieKind
-from xuncha.petitions import services as petitions
-from xuncha.rectification import services as rectification
+from xuncha.petitions import identity
+from xuncha.petitions import intake as petitions
+from xuncha.rectification import measures as rectification
 from xuncha.rectification.models import PlanVersion
+from xuncha.rectification.plans import plan_submit
 
 D = datetime.date
 GOOD = {200, 302}
@@ -80,16 +83,16 @@ class PermissionMatrixTests(WorldTestCase):
         self.petition = petitions.petition_intake(
             actor=self.office, committee=self.county, channel="letter", unit=self.unit_edu,
             inspection=self.inspection, content="反映教育局某科长收受礼金问题，请核实。",
-            reporter=petitions.Reporter(name="李四", phone="13912345678"),
+            reporter=identity.Reporter(name="李四", phone="13912345678"),
             received_at=datetime.datetime(2026, 3, 20, 10, tzinfo=datetime.UTC))
         from xuncha.petitions.models import PetitionAttachment
 
         self.attachment = PetitionAttachment.objects.create(
             petition=self.petition, file=ContentFile(b"scan", name="scan.pdf"), name="scan.pdf",
             content_type="application/pdf", size=4)
-        self.reveal = petitions.reveal_request(actor=self.office, petition=self.petition,
-                                               reason="核实反映人身份以便回访")
-        self.activity = findings.activity_record(actor=self.team, inspection=self.inspection, data={
+        self.reveal = identity.reveal_request(actor=self.office, petition=self.petition,
+                                              reason="核实反映人身份以便回访")
+        self.activity = activity_record(actor=self.team, inspection=self.inspection, data={
             "kind": "symposium", "held_on": D(2026, 3, 12), "title": "干部座谈会",
             "participants": 12}, interviewers=[])
         self.problems = [signed_problem(t, self.inspection, f"问题{i}") for i in range(2)]
@@ -99,13 +102,13 @@ class PermissionMatrixTests(WorldTestCase):
         self.problem_file = ProblemFile.objects.create(
             problem=self.problem, file=ContentFile(b"evidence", name="e.pdf"), name="e.pdf",
             size=8, uploaded_by=self.team)
-        self.clue = findings.clue_record(actor=self.team, inspection=self.inspection,
-                                         subject=None, subject_name="王五",
-                                         content="反映王五违规收受礼金", problem=None)
+        self.clue = clue_record(actor=self.team, inspection=self.inspection,
+                                subject=None, subject_name="王五",
+                                content="反映王五违规收受礼金", problem=None)
         self.report, self.feedback = fed_back(t, self.inspection, self.problems)
         self.inspection.refresh_from_db()
-        rectification.plan_submit(actor=self.liaison, inspection=self.inspection, text="方案",
-                                  file=ContentFile(b"plan", name="plan.pdf"))
+        plan_submit(actor=self.liaison, inspection=self.inspection, text="方案",
+                    file=ContentFile(b"plan", name="plan.pdf"))
         self.plan_version = PlanVersion.objects.filter(plan__inspection=self.inspection).first()
         self.measure = rectification.measure_add(
             actor=self.liaison, inspection=self.inspection, problem=self.problem, data={
@@ -128,14 +131,18 @@ class PermissionMatrixTests(WorldTestCase):
         return {
             "accounts:token_revoke": {"pk": self.token.pk},
             "accounts:user_edit": {"pk": self.office2.pk},
-            "accounts:user_action": {"pk": self.office2.pk, "action": "lock"},
+            "accounts:user_reset_password": {"pk": self.office2.pk},
+            "accounts:user_unlock": {"pk": self.office2.pk},
+            "accounts:user_reset_2fa": {"pk": self.office2.pk},
             "organizations:committee_detail": {"pk": self.county.pk},
             "organizations:committee_edit": {"pk": self.county.pk},
             "organizations:term_create": {"pk": self.county.pk},
             "organizations:term_edit": {"pk": self.term.pk},
             "organizations:unit_detail": {"pk": self.unit_edu.pk},
             "organizations:unit_edit": {"pk": self.unit_edu.pk},
-            "organizations:unit_action": {"pk": self.unit_edu.pk, "action": "archive"},
+            "organizations:unit_archive": {"pk": self.unit_edu.pk},
+            "organizations:unit_restore": {"pk": self.unit_edu.pk},
+            "organizations:unit_delete": {"pk": self.unit_edu.pk},
             "organizations:cadre_detail": {"pk": self.insp_a2.cadre_id},
             "organizations:cadre_edit": {"pk": self.insp_a2.cadre_id},
             "organizations:cadre_archive": {"pk": self.insp_a2.cadre_id},
@@ -147,21 +154,37 @@ class PermissionMatrixTests(WorldTestCase):
             "audit:event_detail": {"seq": self.event.seq},
             "inspections:round_detail": {"pk": self.round.pk},
             "inspections:round_edit": {"pk": self.round.pk},
-            "inspections:round_action": {"pk": self.round.pk, "action": "submit"},
+            "inspections:round_submit": {"pk": self.round.pk},
+            "inspections:round_approve": {"pk": self.round.pk},
+            "inspections:round_return": {"pk": self.round.pk},
+            "inspections:team_create": {"pk": self.round.pk},
             "inspections:team_detail": {"pk": self.team_obj.pk},
             "inspections:member_add": {"pk": self.team_obj.pk},
             "inspections:inspection_create": {"team_pk": self.team_obj.pk},
-            "inspections:member_action": {"pk": self.member.pk, "action": "remove"},
+            "inspections:member_update": {"pk": self.member.pk},
+            "inspections:member_remove": {"pk": self.member.pk},
             "inspections:inspection_detail": {"pk": i},
             "inspections:inspection_edit": {"pk": i},
             "inspections:notice_docx": {"pk": i},
-            "inspections:inspection_action": {"pk": i, "action": "close"},
+            "inspections:inspection_station": {"pk": i},
+            "inspections:inspection_begin_onsite": {"pk": i},
+            "inspections:inspection_begin_reporting": {"pk": i},
+            "inspections:channel_add": {"pk": i},
+            "inspections:channels_copy": {"pk": i},
             "inspections:channel_remove": {"pk": self.channel.pk},
             "petitions:detail": {"pk": self.petition.pk},
-            "petitions:action": {"pk": self.petition.pk, "action": "accept"},
+            "petitions:accept_action": {"pk": self.petition.pk},
+            "petitions:transfer_action": {"pk": self.petition.pk},
+            "petitions:file_action": {"pk": self.petition.pk},
+            "petitions:duplicate_action": {"pk": self.petition.pk},
+            "petitions:late_action": {"pk": self.petition.pk},
+            "petitions:ask_action": {"pk": self.petition.pk},
+            "petitions:answer_action": {"pk": self.petition.pk},
+            "petitions:reveal_action": {"pk": self.petition.pk},
             "petitions:attachment": {"pk": self.petition.pk, "file_pk": self.attachment.pk},
             "petitions:reveal_show": {"pk": self.reveal.pk},
-            "petitions:reveal_decide": {"pk": self.reveal.pk, "decision": "approve"},
+            "petitions:reveal_decide_approve": {"pk": self.reveal.pk},
+            "petitions:reveal_decide_refuse": {"pk": self.reveal.pk},
             "findings:activity_create": {"pk": i},
             "findings:problem_create": {"pk": i},
             "findings:clue_create": {"pk": i},
@@ -172,27 +195,39 @@ class PermissionMatrixTests(WorldTestCase):
             "findings:activity_record_download": {"pk": self.activity.pk},
             "findings:problem_detail": {"pk": self.problem.pk},
             "findings:problem_edit": {"pk": self.problem.pk},
-            "findings:problem_action": {"pk": self.problem.pk, "action": "withdraw"},
+            **{f"findings:problem_{step}": {"pk": self.problem.pk} for step in (
+                "team_approve", "sign", "withdraw", "hand_over", "fixed", "upload")},
             "findings:problem_file": {"pk": self.problem.pk, "file_pk": self.problem_file.pk},
             "findings:clue_detail": {"pk": self.clue.pk},
             "findings:clue_open": {"pk": self.clue.pk},
-            "findings:clue_action": {"pk": self.clue.pk, "action": "transfer"},
+            **{f"findings:clue_{step}": {"pk": self.clue.pk} for step in (
+                "transfer", "handle", "report")},
             "findings:report_detail": {"pk": self.report.pk},
-            "findings:report_action": {"pk": self.report.pk, "action": "submit"},
+            **{f"findings:report_{step}": {"pk": self.report.pk} for step in (
+                "edit", "submit", "accept", "return", "comment", "approve")},
             "findings:report_docx": {"pk": self.report.pk, "number": 1},
             "findings:feedback_detail": {"pk": self.feedback.pk},
             "findings:feedback_docx": {"pk": self.feedback.pk},
             "rectification:overview": {"pk": i},
-            "rectification:action": {"pk": i, "action": "plan_decide"},
+            **{f"rectification:{step}": {"pk": i} for step in (
+                "plan_submit", "plan_review", "plan_approve", "plan_return", "measure_add",
+                "report_submit", "report_accept", "report_return", "notice_publish",
+                "follow_up", "accountability", "inspection_close")},
             "rectification:ledger_export": {"pk": i},
             "rectification:ledger_import": {"pk": i},
             "rectification:plan_file": {"pk": self.plan_version.pk},
             "rectification:measure_detail": {"pk": self.measure.pk},
             "rectification:measure_edit": {"pk": self.measure.pk},
-            "rectification:measure_action": {"pk": self.measure.pk, "action": "close"},
+            **{f"rectification:measure_{step}": {"pk": self.measure.pk} for step in (
+                "progress", "evidence", "done", "close", "return", "publish", "withhold")},
             "rectification:evidence": {"pk": self.measure.pk, "file_pk": self.evidence.pk},
             "evaluations:detail": {"pk": self.evaluation.pk},
-            "evaluations:action": {"pk": self.evaluation.pk, "action": "open"},
+            "evaluations:group_save": {"pk": self.evaluation.pk},
+            "evaluations:grades_save": {"pk": self.evaluation.pk},
+            "evaluations:ballot_type_save": {"pk": self.evaluation.pk},
+            "evaluations:voting_open": {"pk": self.evaluation.pk},
+            "evaluations:voting_close": {"pk": self.evaluation.pk},
+            "evaluations:codes_generate": {"pk": self.evaluation.pk},
             "evaluations:ballot_docx": {"pk": self.evaluation.pk, "code": "A"},
             "evaluations:paper": {"pk": self.evaluation.pk},
             "evaluations:resolve": {"pk": self.evaluation.pk, "sheet_pk": 1},

@@ -13,11 +13,11 @@ from django.urls import reverse
 
 from xuncha.findings.models import Problem
 from xuncha.findings.testing import fed_back, on_site, signed_problem
-from xuncha.inspections import services as inspections
+from xuncha.inspections import targets as inspections
 from xuncha.inspections.testing import stationed_inspection
 from xuncha.lib.testing import WorldTestCase
-from xuncha.petitions import services as petitions
-from xuncha.rectification import services as rectification
+from xuncha.petitions import intake as petitions
+from xuncha.rectification import measures as rectification
 
 D = datetime.date
 RECEIVED = datetime.datetime(2026, 3, 20, 10, tzinfo=datetime.UTC)

@@ -5,8 +5,8 @@ Safe to run again; each batch is its own transaction."""
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from xuncha.petitions.indexing import reindex
 from xuncha.petitions.models import Petition
-from xuncha.petitions.services import reindex
 
 BATCH = 500
 

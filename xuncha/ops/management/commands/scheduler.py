@@ -1,6 +1,7 @@
 import time
+from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from xuncha.web.registry import periodic_jobs
 
@@ -8,10 +9,10 @@ from xuncha.web.registry import periodic_jobs
 class Command(BaseCommand):
     help = "Enqueue the periodic jobs (sweeps, reminders) when they are due; runs until stopped."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="enqueue every job once and exit")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: str, **options: Any) -> None:
         if options["once"]:
             for job in periodic_jobs():
                 job.enqueue()

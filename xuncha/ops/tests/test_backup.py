@@ -29,16 +29,17 @@ from xuncha.audit.testing import audit_triggers_lifted
 from xuncha.inspections.testing import stationed_inspection
 from xuncha.lib import fieldcrypto
 from xuncha.lib.testing import World, make_cadre, make_committee
+from xuncha.ops.management.commands.backup import backup_models
+from xuncha.ops.management.commands.restore import seeded_rows
 from xuncha.organizations.models import Level
-from xuncha.petitions import services as petitions
+from xuncha.petitions import identity
+from xuncha.petitions import intake as petitions
 from xuncha.petitions.files import clean_upload
 from xuncha.petitions.models import Petition, PetitionAttachment
 from xuncha.petitions.tests.base import NOW, OTHER, TEXT, jpeg_with_gps
-from xuncha.web.management.commands.backup import backup_models
-from xuncha.web.management.commands.restore import seeded_rows
 
-REPORTER = petitions.Reporter(name="李明华", phone="13912348888", id_number="360102199001011234",
-                              address="东湖区湖滨路1号")
+REPORTER = identity.Reporter(name="李明华", phone="13912348888", id_number="360102199001011234",
+                             address="东湖区湖滨路1号")
 #: Link tables whose permission keys are mapped on restore (compared by codename instead).
 PERMISSION_LINKS = {"auth.group_permissions", "accounts.user_user_permissions"}
 
@@ -189,7 +190,7 @@ class BackupRestoreTests(TransactionTestCase):
         # Identities are restored as ciphertext and still decrypt with the same keys.
         petition = Petition.objects.get(pk=self.petition.pk)
         self.assertNotIn("李明华", petition.reporter_name)
-        self.assertEqual(petitions.Reporter(
+        self.assertEqual(identity.Reporter(
             name=fieldcrypto.decrypt(petition.reporter_name),
             phone=fieldcrypto.decrypt(petition.reporter_phone),
             id_number=fieldcrypto.decrypt(petition.reporter_id_number),

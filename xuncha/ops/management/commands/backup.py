@@ -29,12 +29,13 @@ import os
 import tarfile
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.serializers.jsonl import Serializer
 from django.db import connection, models, transaction
@@ -141,13 +142,14 @@ def read_snapshot():
 def serialized_fields(model: type[models.Model]) -> list[str]:
     """The fields written for ``model``: its own columns. Many-to-many links are written as
     rows of their link tables instead, so that every table is loaded the same way."""
-    return [f.name for f in model._meta.local_fields if f.serialize]
+    # django-stubs does not declare Field.serialize (every field has it).
+    return [f.name for f in model._meta.local_fields if f.serialize]  # type: ignore[attr-defined]
 
 
 def media_files(root: Path) -> list[tuple[Path, str]]:
     """(path, name in the archive) of every regular file under ``root``; symbolic links are
     not followed."""
-    found = []
+    found: list[tuple[Path, str]] = []
     if not root.is_dir():
         return found
     for directory, dirnames, filenames in os.walk(root):
@@ -164,10 +166,10 @@ class Command(BaseCommand):
     help = ("Write the database (every Xuncha table) and the uploaded files into one gzip "
             "tar archive that `xuncha restore` reads back.")
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("outfile", help="the archive to write, e.g. xuncha-2026-03-20.tar.gz")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: str, **options: Any) -> None:
         outfile = Path(options["outfile"]).absolute()
         media_root = Path(settings.MEDIA_ROOT).absolute()
         if outfile.exists():
@@ -188,7 +190,7 @@ class Command(BaseCommand):
                     digest.update(block)
                 size = data.tell()
                 files = media_files(media_root)
-                manifest = {
+                manifest: dict[str, Any] = {  # a JSON document
                     "format": FORMAT,
                     "version": VERSION,
                     "created_at": timezone.now().isoformat(),

@@ -191,7 +191,8 @@ def _petition_chunk(args) -> list[tuple]:
     for pid, unit_name in items:
         content, who = text.petition(rng, unit_name)
         _normalized, keys = dedup.keys_for(content)
-        out.append((pid, content, who, fts.document_tokens(content + "\n" + who), keys))
+        tokens = fts.document_tokens(fts.search_document(content, [who]))  # as intake builds it
+        out.append((pid, content, who, tokens, keys))
     return out
 
 
@@ -340,7 +341,8 @@ def _users(committees, pools) -> dict[int, User]:
                           password=probe.password))
     User.objects.bulk_create(users, batch_size=1000)
     return {u.committee_id: u for u in User.objects.filter(committee__in=committees,
-                                                          role=Role.OFFICE)}
+                                                          role=Role.OFFICE)
+            if u.committee_id is not None}
 
 
 def _round_dates(r: int, today: datetime.date) -> tuple[datetime.date, datetime.date]:

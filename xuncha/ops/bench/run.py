@@ -197,6 +197,7 @@ class Server:
         raise SystemExit("gunicorn did not start")
 
     def worker_pids(self) -> list[int]:
+        assert self.proc is not None, "the server is not started"
         out = subprocess.run(["pgrep", "-P", str(self.proc.pid)], capture_output=True, text=True)
         return [int(p) for p in out.stdout.split()]
 
@@ -223,9 +224,9 @@ def pick_targets(scale: str) -> dict:
     from django.db.models import Count
 
     from xuncha.accounts.models import User
-    from xuncha.bench.generate import marker_code
     from xuncha.findings.models import Problem
     from xuncha.inspections.models import Inspection
+    from xuncha.ops.bench.generate import marker_code
     from xuncha.organizations.models import Committee, Level
     from xuncha.petitions.models import Petition
     from xuncha.rectification.models import Measure
@@ -233,6 +234,8 @@ def pick_targets(scale: str) -> dict:
     root = Committee.objects.get(code=marker_code(scale))
     county = (Committee.objects.filter(path__startswith=root.path, level=Level.COUNTY)
               .annotate(n=Count("inspections")).order_by("-n", "pk").first())
+    if county is None:
+        raise SystemExit(f"The {scale} data set has no county: run xuncha generate again.")
     office = User.objects.get(username=f"bench_office_{county.code.lower()}")
     root_office = User.objects.get(username=f"bench_office_{root.code.lower()}")
     petitions = list(Petition.objects.filter(committee=county).order_by("?").values_list(
@@ -255,7 +258,7 @@ SEARCHES = ["红包", "礼金", "公车私用", "扶贫资金", "招投标", "�
 
 
 def measure_pages(port: int, t: dict, rounds: int) -> None:
-    from xuncha.bench.generate import BENCH_PASSWORD
+    from xuncha.ops.bench.generate import BENCH_PASSWORD
 
     office = Client(port)
     office.login(t["office"], BENCH_PASSWORD)
@@ -293,7 +296,7 @@ def measure_pages(port: int, t: dict, rounds: int) -> None:
 def measure_public(port: int, t: dict, seconds: float = 15.0, threads: int = 8) -> None:
     """Public submissions at full speed against a bare view on the same server."""
     from xuncha.petitions.models import Petition
-    from xuncha.petitions.services import receipt_hash
+    from xuncha.petitions.receipts import receipt_hash
 
     targets = t["open_targets"]
     if not targets:
@@ -353,9 +356,9 @@ def measure_public(port: int, t: dict, seconds: float = 15.0, threads: int = 8) 
 def measure_duplicates(t: dict, n: int = 200) -> None:
     import random
 
-    from xuncha.bench import text
+    from xuncha.ops.bench import text
+    from xuncha.petitions.duplicates import find_duplicates
     from xuncha.petitions.models import Petition
-    from xuncha.petitions.services import find_duplicates
 
     rng = random.Random(7)
     county = t["county"]

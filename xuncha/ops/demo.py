@@ -2,7 +2,8 @@
 inspectors and one account per role. Every name and number is invented.
 
 Other apps extend the demo through their ``hooks.DEMO_STEPS`` (see ``xuncha.web.registry``:
-planned rounds, petitions, …); each step receives the ``Demo`` built here and must be safe to run once on a fresh database.
+planned rounds, petitions, …); each step receives the ``Demo`` built here and must be safe
+to run once on a fresh database.
 """
 
 import datetime
@@ -184,8 +185,9 @@ def _build_orgs(demo: Demo) -> None:
         unit = _unit(demo, f"{code}-DW", short, UnitKind.PARTY_COMMITTEE, province)
         ranks = (Rank.BUREAU_CHIEF, Rank.BUREAU_DEPUTY) if level == Level.MUNICIPAL else (
             Rank.COUNTY_CHIEF, Rank.COUNTY_DEPUTY)
-        _cadres(demo, unit, province if level == Level.MUNICIPAL else committee.parent,
-                "书记", "副书记", ranks, deputies=1)
+        managing = province if level == Level.MUNICIPAL else committee.parent
+        assert managing is not None  # counties have their city as parent
+        _cadres(demo, unit, managing, "书记", "副书记", ranks, deputies=1)
 
     for city_code in ("JZ-LJ", "JZ-YY"):
         city = demo.committees[city_code]
@@ -324,10 +326,6 @@ def demo_logins() -> list[tuple[str, str, str]]:
     order = ["admin", "dh_office", "dh_custodian", "dh_leader", "dh_team", "dh_team2",
              "dh_liaison", "dh_jw", "dh_zzb", "qx_office", "lj_office", "lj_oversight",
              "jz_office", "jz_oversight"]
-    users = {u.username: u for u in User.objects.filter(username__in=order)}
-    rows = []
-    for username in order:
-        user = users.get(username)
-        if user is not None:
-            rows.append((user.role or "platform", username, DEMO_PASSWORD))
-    return rows
+    roles = dict(User.objects.filter(username__in=order).values_list("username", "role"))
+    return [(roles[username] or "platform", username, DEMO_PASSWORD)
+            for username in order if username in roles]

@@ -2,8 +2,9 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
 
@@ -11,17 +12,18 @@ class Command(BaseCommand):
     help = ("Measure the figures of DESIGN.md on PostgreSQL: builds the data set when absent, "
             "then prints one 'name: value unit (target …)' line per figure.")
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--scale", choices=["county", "city", "province"],
                             default=os.environ.get("XUNCHA_BENCH_SCALE", "province"))
         parser.add_argument("--rounds", type=int, default=10,
                             help="how many times each list page is requested per client")
 
-    def handle(self, *args, scale, rounds, **options):
+    def handle(self, *args: str, **options: Any) -> None:
+        scale, rounds = options["scale"], options["rounds"]
         if connection.vendor != "postgresql":
             raise CommandError("make bench runs on PostgreSQL: set DATABASE_URL "
                                "(make bench uses BENCH_DATABASE_URL, default xuncha_bench).")
-        from xuncha.bench import generate, run
+        from xuncha.ops.bench import generate, run
 
         xuncha = str(Path(sys.executable).with_name("xuncha"))
         subprocess.run([xuncha, "migrate", "--no-input", "-v0"], check=True)

@@ -28,14 +28,15 @@ import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.management.color import no_style
-from django.core.serializers.base import DeserializationError
+from django.core.serializers.base import DeserializationError, DeserializedObject
 from django.db import DatabaseError, connection, models, transaction
 from django.db.migrations.loader import MigrationLoader
 
@@ -58,7 +59,7 @@ def seeded_rows() -> dict[type[models.Model], models.Q]:
 
 
 @functools.cache
-def linked(model) -> dict[type[models.Model], list]:
+def linked(model: type[models.Model]) -> dict[type[models.Model], list]:
     """The fields of ``model`` that point at content types or permissions: tables that
     ``migrate`` fills, whose keys may differ between databases."""
     found: dict[type[models.Model], list] = {}
@@ -107,14 +108,14 @@ class Command(BaseCommand):
     help = ("Restore an archive written by `xuncha backup` into a new, empty, migrated "
             "database (and its files into MEDIA_ROOT).")
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("infile", help="the archive written by `xuncha backup`")
         parser.add_argument(
             "--force", action="store_true",
             help="let the backup's files replace different files already under MEDIA_ROOT "
                  "(the database must still be empty: no rows are ever deleted)")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: str, **options: Any) -> None:
         path = Path(options["infile"])
         if not path.is_file():
             raise CommandError(f"{path} is not a file. {NOTHING_CHANGED}")
@@ -128,7 +129,7 @@ class Command(BaseCommand):
             raise self.unreadable(exc) from exc
         with tar:
             manifest = self.read_manifest(tar)
-            self.check_migrations(manifest)
+            self.check_backup_migrations(manifest)
             self.check_empty()
             try:
                 plan = self.validate(tar, manifest, force=options["force"])
@@ -150,13 +151,16 @@ class Command(BaseCommand):
                             f"{NOTHING_CHANGED}")
 
     def read_manifest(self, tar: tarfile.TarFile) -> dict:
-        self.manifest_member = first = tar.firstmember
+        # The archive's first member (``open`` has read it already; ``next`` hands it over).
+        self.manifest_member = first = tar.next()
         if first is None or first.name != MANIFEST or not first.isfile():
             raise self.unreadable(ValueError(f"it does not start with {MANIFEST}"))
         if first.size > MAX_MANIFEST:
             raise self.unreadable(ValueError(f"{MANIFEST} is too large"))
         try:
-            manifest = json.loads(tar.extractfile(first).read().decode("utf-8"))
+            handle = tar.extractfile(first)
+            assert handle is not None  # a regular file (checked above)
+            manifest = json.loads(handle.read().decode("utf-8"))
         except UNREADABLE as exc:
             raise self.unreadable(exc) from exc
         if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
@@ -178,7 +182,7 @@ class Command(BaseCommand):
             raise self.unreadable(ValueError(f"{MANIFEST} has malformed counts"))
         return manifest
 
-    def check_migrations(self, manifest: dict) -> None:
+    def check_backup_migrations(self, manifest: dict) -> None:
         """The backup's migrations must be this database's, exactly, for every app whose
         tables it holds."""
         recorded: dict[str, list[str]] = manifest["migrations"]
@@ -346,7 +350,7 @@ class Command(BaseCommand):
             for model, condition in seeded_rows().items():
                 model._base_manager.filter(condition).delete()
             text = _lines(tar.extractfile(plan.data))
-            batch: list = []
+            batch: list[DeserializedObject] = []
             for item in serializers.deserialize("jsonl", text):
                 if batch and (type(item.object) is not type(batch[0].object) or len(batch) >= CHUNK):
                     self.insert(batch, plan)
@@ -364,7 +368,7 @@ class Command(BaseCommand):
                 self.rebuild_search()
             self.put_media(tar, plan)
 
-    def insert(self, batch: list, plan: Plan) -> None:
+    def insert(self, batch: list[DeserializedObject], plan: Plan) -> None:
         """INSERT the rows as they were stored: never an UPDATE (the audit table refuses
         them), and no field recomputes its value (``auto_now`` times are kept)."""
         model = type(batch[0].object)
@@ -403,7 +407,9 @@ class Command(BaseCommand):
             for entry in wanted:
                 temporary = staging / entry.relative
                 temporary.parent.mkdir(parents=True, exist_ok=True)
-                with tar.extractfile(entry.member) as source, open(temporary, "xb") as out:
+                source = tar.extractfile(entry.member)
+                assert source is not None  # only regular files are planned
+                with source, open(temporary, "xb") as out:
                     shutil.copyfileobj(source, out, 1 << 20)
                 os.utime(temporary, (entry.member.mtime, entry.member.mtime))
             for entry in wanted:
