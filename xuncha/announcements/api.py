@@ -1,5 +1,11 @@
+from typing import Any
+
 from ninja import Field, Router, Schema
 
+from xuncha.accounts.http import ApiRequest
+from xuncha.lib.errors import Forbidden
+
+from .access import can_extract_announcement
 from .extract import extract
 
 router = Router(tags=["announcements"])
@@ -38,5 +44,7 @@ class ExtractionOut(Schema):
 
 @router.post("/announcements/extract", response=ExtractionOut,
              summary="Extract an inspection record from an announcement text")
-def extract_announcement(request, payload: TextIn):
+def extract_announcement(request: ApiRequest, payload: TextIn) -> dict[str, Any]:
+    if not can_extract_announcement(user=request.auth):
+        raise Forbidden()
     return extract(payload.text)

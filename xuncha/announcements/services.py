@@ -2,18 +2,21 @@
 into an inspection with its targets and channels."""
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xuncha.accounts.roles import Role
+from xuncha.accounts.models import User
 from xuncha.audit.services import event_record
-from xuncha.inspections import services as inspection_services
-from xuncha.inspections.models import Channel, ChannelKind, Inspection
+from xuncha.inspections import targets as inspection_services
+from xuncha.inspections.models import Channel, ChannelKind, Inspection, Team
 from xuncha.lib.errors import DomainError, Forbidden
+from xuncha.organizations.models import Unit
 
+from .access import can_import_announcement, can_review_announcement
 from .extract import FIELDS, empty, extract
 from .models import Announcement
 
@@ -23,14 +26,20 @@ LIST_FIELDS = ("targets", "deputy_leaders", "sms", "postal_boxes", "emails", "on
 DATE_FIELDS = ("meeting_date", "period_start", "period_end", "petition_deadline")
 
 
-def _require_office(actor) -> None:
-    if actor.role != Role.OFFICE:
+def _require_importer(actor: User) -> None:
+    if not can_import_announcement(user=actor):
         raise Forbidden(_("The inspection office imports announcements."))
 
 
+def _require_reviewer(actor: User, announcement: Announcement) -> None:
+    _require_importer(actor)
+    if not can_review_announcement(user=actor, announcement=announcement):
+        raise Forbidden()
+
+
 @transaction.atomic
-def announcement_create(*, actor, text: str) -> Announcement:
-    _require_office(actor)
+def announcement_create(*, actor: User, text: str) -> Announcement:
+    _require_importer(actor)
     text = (text or "").replace("\x00", "")
     if not text.strip():
         raise DomainError(_("Paste the text of the announcement."), field="text")
@@ -40,7 +49,9 @@ def announcement_create(*, actor, text: str) -> Announcement:
     values = extract(text)
     title = next((line.strip() for line in text.splitlines() if len(line.strip()) >= 6),
                  "")[:200]
-    announcement = Announcement.objects.create(committee=actor.committee, title=title, text=text,
+    committee = actor.committee
+    assert committee is not None  # can_import_announcement: the office of a committee
+    announcement = Announcement.objects.create(committee=committee, title=title, text=text,
                                                extracted=values, created_by=actor)
     event_record(actor=actor, action="announcement.create", obj=announcement,
                  params={"kind": values["kind"], "length": len(text)})
@@ -79,11 +90,9 @@ def clean_values(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def announcement_review(*, actor, announcement: Announcement,
+def announcement_review(*, actor: User, announcement: Announcement,
                         data: dict[str, Any]) -> Announcement:
-    _require_office(actor)
-    if announcement.committee_id != actor.committee_id:
-        raise Forbidden()
+    _require_reviewer(actor, announcement)
     values = clean_values(data)
     before = announcement.values
     announcement.corrected = values
@@ -94,7 +103,7 @@ def announcement_review(*, actor, announcement: Announcement,
     return announcement
 
 
-def _channels_from(values: dict) -> list[dict]:
+def _channels_from(values: dict[str, Any]) -> list[dict[str, str]]:
     channels = []
     phone_numbers = set()
     for phone in values.get("phones") or []:
@@ -115,7 +124,7 @@ def _channels_from(values: dict) -> list[dict]:
     return channels
 
 
-def _add_channels(actor, inspection: Inspection, values: dict) -> int:
+def _add_channels(actor: User, inspection: Inspection, values: dict[str, Any]) -> int:
     existing = set(Channel.objects.filter(inspection=inspection).values_list("kind", "value"))
     added = 0
     for data in _channels_from(values):
@@ -130,18 +139,17 @@ def _add_channels(actor, inspection: Inspection, values: dict) -> int:
     return added
 
 
-def _date(values: dict, name: str) -> datetime.date | None:
+def _date(values: dict[str, Any], name: str) -> datetime.date | None:
     return datetime.date.fromisoformat(values[name]) if values.get(name) else None
 
 
 @transaction.atomic
-def announcement_apply(*, actor, announcement: Announcement, team=None, units=(),
+def announcement_apply(*, actor: User, announcement: Announcement, team: Team | None = None,
+                       units: Iterable[Unit] = (),
                        inspection: Inspection | None = None) -> list[Inspection]:
     """Create the inspection(s) of ``team`` at ``units`` from the reviewed values, or update
     ``inspection``: dates, scope and the published channels."""
-    _require_office(actor)
-    if announcement.committee_id != actor.committee_id:
-        raise Forbidden()
+    _require_reviewer(actor, announcement)
     values = clean_values(announcement.values)
     start, end = _date(values, "period_start"), _date(values, "period_end")
     stationed = _date(values, "meeting_date") or start
@@ -150,7 +158,7 @@ def announcement_apply(*, actor, announcement: Announcement, team=None, units=()
     if scope:
         scope = _("Petitions about %(scope)s are accepted.") % {"scope": scope}
     if inspection is not None:
-        data = {"scope_text": scope} if scope else {}
+        data: dict[str, Any] = {"scope_text": scope} if scope else {}
         for key, value in (("period_start", start), ("period_end", end),
                            ("stationed_on", stationed), ("petition_deadline", deadline)):
             if value is not None:

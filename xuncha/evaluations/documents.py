@@ -4,7 +4,8 @@ from xuncha.lib.docx import Doc
 from xuncha.lib.tabular import write_xlsx
 
 from .models import BallotType, Evaluation, UnmarkedRule
-from .services import Results, group_quota
+from .results import Results
+from .sessions import group_quota
 
 
 def ballot_docx(evaluation: Evaluation, ballot_type: BallotType) -> bytes:
@@ -43,16 +44,16 @@ def slips_docx(evaluation: Evaluation, ballot_type: BallotType, codes: list[str]
     return doc.bytes()
 
 
-def _table(result: Results):
+def _table(result: Results) -> tuple[list[str], list[list[object]]]:
     headers = ["评议类别", "评议对象"]
     for t in result.types:
         headers += [f"{t.name}{g.label}" for g in result.grades] + [f"{t.name}弃评",
                                                                     f"{t.name}平均分"]
     headers += ["综合得分", "类别内排名"]
-    rows = []
+    rows: list[list[object]] = []
     for row in sorted(result.rows, key=lambda r: (r.group.position, r.rank or 9999,
                                                   r.object.position)):
-        line = [row.group.name, row.object.name]
+        line: list[object] = [row.group.name, row.object.name]
         for t in result.types:
             line += [row.counts[t.code][g.code] for g in result.grades]
             line += [row.blanks[t.code], row.means[t.code]]
@@ -77,9 +78,9 @@ def results_docx(result: Results) -> bytes:
     doc.para("；".join(parts) + "。综合得分为各类评议票平均分按权重加权。")
     headers, rows = _table(result)
     short_headers = ["评议类别", "评议对象", "综合得分", "排名"]
-    doc.table(short_headers, [[r[0], r[1], r[-2] if r[-2] is not None else "—",
-                               r[-1] if r[-1] is not None else "—"] for r in rows],
+    doc.table(short_headers, [[str(r[0]), str(r[1]), str(r[-2]) if r[-2] is not None else "—",
+                               str(r[-1]) if r[-1] is not None else "—"] for r in rows],
               widths=[4.5, 6.5, 2.5, 1.5])
     doc.heading("分项统计")
-    doc.table(headers, [["" if v is None else v for v in r] for r in rows])
+    doc.table(headers, [["" if v is None else str(v) for v in r] for r in rows])
     return doc.bytes()

@@ -1,3 +1,7 @@
+"""Forms of the office's pages and of the voting page."""
+
+from decimal import Decimal, InvalidOperation
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -26,9 +30,31 @@ class GroupForm(forms.Form):
                               widget=forms.Textarea(attrs={"rows": 8}))
 
 
+def _score(value: str) -> Decimal:
+    try:
+        score = Decimal(value)
+    except InvalidOperation:
+        score = Decimal("NaN")
+    if not score.is_finite():
+        raise forms.ValidationError(_("Write a number."))
+    return score
+
+
 class GradesForm(forms.Form):
     grades = forms.CharField(label=_("Grades (code | label | score, one per line)"),
                              widget=forms.Textarea(attrs={"rows": 5}))
+
+    def clean_grades(self) -> list[tuple[str, str, Decimal]]:
+        """``code | label | score`` lines as (code, label, score); blank lines are skipped."""
+        grades = []
+        for line in self.cleaned_data["grades"].splitlines():
+            parts = [p.strip() for p in line.split("|")]
+            if len(parts) != 3:
+                if line.strip():
+                    raise forms.ValidationError(_("Write each grade as code | label | score."))
+                continue
+            grades.append((parts[0], parts[1], _score(parts[2])))
+        return grades
 
 
 class BallotTypeForm(forms.Form):
@@ -41,6 +67,14 @@ class BallotTypeForm(forms.Form):
 
 class CodesForm(forms.Form):
     count = forms.IntegerField(label=_("How many codes"), min_value=1, max_value=2000)
+
+
+class SheetForm(forms.Form):
+    """The sheet number of a paper ballot being entered (its marks are the ``obj-*`` boxes)."""
+
+    number = forms.IntegerField(max_value=2_147_483_647, error_messages={
+        "required": _("Give the sheet number."), "invalid": _("Give the sheet number."),
+        "max_value": _("Give the sheet number.")})
 
 
 class CodeForm(forms.Form):

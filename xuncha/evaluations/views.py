@@ -1,8 +1,7 @@
 """Pages: setting up an evaluation, codes and printed ballots, paper entry, results, and the
 public voting page."""
 
-from decimal import Decimal, InvalidOperation
-
+from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,41 +11,86 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from xuncha.accounts.roles import Role
+from xuncha.accounts.http import AuthedHttpRequest
 from xuncha.lib import ratelimit
-from xuncha.lib.errors import DomainError
+from xuncha.lib.errors import DomainError, NotFound
 from xuncha.lib.lookup import get_or_404
-from xuncha.web.access import allow, public
+from xuncha.web.access import allow_if, public
 from xuncha.web.forms import add_domain_error
 from xuncha.web.responses import docx_response, xlsx_response
 
-from . import documents, services
-from .forms import BallotTypeForm, CodeForm, CodesForm, EvaluationForm, GradesForm, GroupForm
-from .models import Evaluation, PaperSheet, SheetStatus, Status
+from . import documents
+from .access import (
+    access_session,
+    access_sheet,
+    can_close_session,
+    can_create_session,
+    can_enter_paper,
+    can_issue_codes,
+    can_manage_session,
+    can_open_evaluation_office,
+    can_open_evaluations,
+    can_open_session,
+    can_set_up_session,
+)
+from .ballots import code_lookup, codes_generate, paper_enter, paper_resolve, vote_cast
+from .forms import (
+    BallotTypeForm,
+    CodeForm,
+    CodesForm,
+    EvaluationForm,
+    GradesForm,
+    GroupForm,
+    SheetForm,
+)
+from .models import Evaluation, SheetStatus, Status, VotingCode
+from .results import evaluation_results
+from .selectors import evaluations_visible_to
+from .sessions import (
+    ballot_type_save,
+    evaluation_close,
+    evaluation_open,
+    evaluation_start,
+    grades_save,
+    group_quota,
+    group_save,
+    setup_problems,
+)
 
 
-def _evaluations(user):
-    if user.role in (Role.OFFICE, Role.LEADERSHIP) and user.committee_id:
-        return Evaluation.objects.filter(committee_id=user.committee_id)
-    return Evaluation.objects.none()
-
-
-def _marks_from(request, evaluation) -> dict[str, list[str]]:
+def _marks_from(request: HttpRequest) -> dict[str, list[str]]:
     """Marks from the ballot form: ``obj-<id>`` → the grade codes ticked. Objects that are
     not in the session are passed on, so the validation refuses them."""
     return {key[4:]: values for key in request.POST if key.startswith("obj-")
             and (values := [v for v in request.POST.getlist(key) if v])}
 
 
-@allow(Role.OFFICE, Role.LEADERSHIP)
-def list_view(request: HttpRequest) -> HttpResponse:
+def _errors(form: forms.Form) -> str:
+    """A form's errors as one message (the setup forms answer with a message on the
+    session's page)."""
+    return " ".join(str(e) for errs in form.errors.values() for e in errs)
+
+
+def _done(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
+    messages.success(request, _("Done."))
+    return redirect("evaluations:detail", pk=evaluation.pk)
+
+
+def _refused(request: HttpRequest, evaluation: Evaluation, message: str) -> HttpResponse:
+    messages.error(request, message)
+    return redirect("evaluations:detail", pk=evaluation.pk)
+
+
+@allow_if(can_open_evaluations)
+def list_view(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "evaluations/list.html", {
-        "evaluations": _evaluations(request.user), "is_office": request.user.role == Role.OFFICE})
+        "evaluations": evaluations_visible_to(user=request.user),
+        "can_create": can_create_session(user=request.user)})
 
 
-@allow(Role.OFFICE)
+@allow_if(can_open_evaluation_office)
 @require_http_methods(["GET", "POST"])
-def create_view(request: HttpRequest) -> HttpResponse:
+def create_view(request: AuthedHttpRequest) -> HttpResponse:
     now = timezone.localtime()
     form = EvaluationForm(request.POST or None, initial={
         "title": f"{now.year}年度基层党建工作述职评议", "meeting_date": now.date(),
@@ -54,16 +98,10 @@ def create_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            if data["template"]:
-                evaluation = services.evaluation_from_seed_template(
-                    actor=request.user, meeting_date=data["meeting_date"],
-                    closes_at=data["closes_at"])
-                services.evaluation_settings(actor=request.user, evaluation=evaluation, data={
-                    "title": data["title"], "unmarked_rule": data["unmarked_rule"]})
-            else:
-                evaluation = services.evaluation_create(
-                    actor=request.user, title=data["title"], meeting_date=data["meeting_date"],
-                    closes_at=data["closes_at"], unmarked_rule=data["unmarked_rule"])
+            evaluation = evaluation_start(
+                actor=request.user, title=data["title"], meeting_date=data["meeting_date"],
+                closes_at=data["closes_at"], unmarked_rule=data["unmarked_rule"],
+                template=data["template"])
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -72,12 +110,13 @@ def create_view(request: HttpRequest) -> HttpResponse:
                                                      "title": _("New evaluation")})
 
 
-@allow(Role.OFFICE, Role.LEADERSHIP)
-def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    evaluation = get_or_404(_evaluations(request.user), pk)
+@allow_if(can_open_evaluations)
+def detail_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    evaluation = access_session(user=request.user, pk=pk)
+    user = request.user
     groups = list(evaluation.groups.prefetch_related("members"))
     for group in groups:
-        group.quota = services.group_quota(group)
+        group.quota = group_quota(group)  # type: ignore[attr-defined]  # shown beside the group
     grades_text = "\n".join(f"{g.code} | {g.label} | {g.score}" for g in evaluation.grades.all())
     sheets = evaluation.sheets.select_related("ballot_type").prefetch_related("entries__clerk")
     return render(request, "evaluations/detail.html", {
@@ -85,82 +124,120 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "types": evaluation.ballot_types.all(),
         "codes": {t.code: (t.codes.count(), t.codes.filter(used=True).count())
                   for t in evaluation.ballot_types.all()},
-        "is_office": request.user.role == Role.OFFICE, "Status": Status,
+        "can_manage": can_manage_session(user=user, evaluation=evaluation),
+        "can_set_up": can_set_up_session(user=user, evaluation=evaluation),
+        "can_open": can_open_session(user=user, evaluation=evaluation),
+        "can_close": can_close_session(user=user, evaluation=evaluation),
+        "can_enter_paper": can_enter_paper(user=user, evaluation=evaluation),
+        "can_issue_codes": can_issue_codes(user=user, evaluation=evaluation),
         "group_form": GroupForm(), "grades_form": GradesForm(initial={"grades": grades_text}),
         "type_form": BallotTypeForm(), "codes_form": CodesForm(initial={"count": 100}),
-        "problems": services.setup_problems(evaluation) if evaluation.status == Status.DRAFT
+        "problems": setup_problems(evaluation) if evaluation.status == Status.DRAFT
         else [], "sheets": sheets, "SheetStatus": SheetStatus,
         "ballots": evaluation.ballots.count(),
         "vote_url": request.build_absolute_uri(reverse("public:vote"))})
 
 
-def _decimal(value: str) -> Decimal | None:
-    try:
-        return Decimal(value) if value not in ("", None) else None
-    except InvalidOperation:
-        raise DomainError(_("Write a number.")) from None
+# --- the office's actions on a session (one view each; all answer on the session's page) ---
 
 
-@allow(Role.OFFICE)
+@allow_if(can_open_evaluation_office)
 @require_POST
-def action_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    evaluation = get_or_404(_evaluations(request.user), pk)
-    actor = request.user
+def group_save_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    evaluation = access_session(user=request.user, pk=pk)
+    form = GroupForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, evaluation, _errors(form))
+    data = form.cleaned_data
     try:
-        if action == "group":
-            form = GroupForm(request.POST)
-            if not form.is_valid():
-                raise DomainError(" ".join(e for errs in form.errors.values() for e in errs))
-            data = form.cleaned_data
-            group = None
-            if request.POST.get("group"):
-                group = get_or_404(evaluation.groups.all(), request.POST["group"])
-            services.group_save(actor=actor, evaluation=evaluation, name=data["name"],
-                                quota_grade=data["quota_grade"], quota_ratio=data["quota_ratio"],
-                                quota_max=data["quota_max"],
-                                objects=data["objects"].splitlines(), group=group)
-        elif action == "grades":
-            grades = []
-            for line in request.POST.get("grades", "").splitlines():
-                parts = [p.strip() for p in line.split("|")]
-                if len(parts) != 3:
-                    if line.strip():
-                        raise DomainError(_("Write each grade as code | label | score."))
-                    continue
-                grades.append((parts[0], parts[1], _decimal(parts[2])))
-            services.grades_save(actor=actor, evaluation=evaluation, grades=grades)
-        elif action == "ballot-type":
-            form = BallotTypeForm(request.POST)
-            if not form.is_valid():
-                raise DomainError(" ".join(e for errs in form.errors.values() for e in errs))
-            services.ballot_type_save(actor=actor, evaluation=evaluation, **form.cleaned_data)
-        elif action == "open":
-            services.evaluation_open(actor=actor, evaluation=evaluation)
-        elif action == "close":
-            services.evaluation_close(actor=actor, evaluation=evaluation)
-        elif action == "codes":
-            form = CodesForm(request.POST)
-            ballot_type = get_or_404(evaluation.ballot_types.all(), request.POST.get("type"))
-            if not form.is_valid():
-                raise DomainError(_("Generate between 1 and 2000 codes at a time."))
-            codes = services.codes_generate(actor=actor, evaluation=evaluation,
-                                            ballot_type=ballot_type,
-                                            count=form.cleaned_data["count"])
-            data = documents.slips_docx(evaluation, ballot_type, codes,
-                                        request.build_absolute_uri(reverse("public:vote")))
-            return docx_response(data, f"codes-{evaluation.pk}-{ballot_type.code}.docx")
-        else:
-            raise DomainError(_("Unknown action."))
+        group = None
+        if request.POST.get("group"):  # a group being changed rather than added
+            group = get_or_404(evaluation.groups.all(), request.POST["group"])
+        group_save(actor=request.user, evaluation=evaluation, name=data["name"],
+                   quota_grade=data["quota_grade"], quota_ratio=data["quota_ratio"],
+                   quota_max=data["quota_max"], objects=data["objects"].splitlines(),
+                   group=group)
     except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Done."))
-    return redirect("evaluations:detail", pk=evaluation.pk)
+        return _refused(request, evaluation, exc.message)
+    return _done(request, evaluation)
 
 
-@allow(Role.OFFICE)
-def ballot_docx_view(request: HttpRequest, pk: int, code: str) -> HttpResponse:
-    evaluation = get_or_404(_evaluations(request.user), pk)
+@allow_if(can_open_evaluation_office)
+@require_POST
+def grades_save_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    evaluation = access_session(user=request.user, pk=pk)
+    form = GradesForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, evaluation, _errors(form))
+    try:
+        grades_save(actor=request.user, evaluation=evaluation,
+                    grades=form.cleaned_data["grades"])
+    except DomainError as exc:
+        return _refused(request, evaluation, exc.message)
+    return _done(request, evaluation)
+
+
+@allow_if(can_open_evaluation_office)
+@require_POST
+def ballot_type_save_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    evaluation = access_session(user=request.user, pk=pk)
+    form = BallotTypeForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, evaluation, _errors(form))
+    try:
+        ballot_type_save(actor=request.user, evaluation=evaluation, **form.cleaned_data)
+    except DomainError as exc:
+        return _refused(request, evaluation, exc.message)
+    return _done(request, evaluation)
+
+
+@allow_if(can_open_evaluation_office)
+@require_POST
+def voting_open_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    evaluation = access_session(user=request.user, pk=pk)
+    try:
+        evaluation_open(actor=request.user, evaluation=evaluation)
+    except DomainError as exc:
+        return _refused(request, evaluation, exc.message)
+    return _done(request, evaluation)
+
+
+@allow_if(can_open_evaluation_office)
+@require_POST
+def voting_close_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    evaluation = access_session(user=request.user, pk=pk)
+    try:
+        evaluation_close(actor=request.user, evaluation=evaluation)
+    except DomainError as exc:
+        return _refused(request, evaluation, exc.message)
+    return _done(request, evaluation)
+
+
+@allow_if(can_open_evaluation_office)
+@require_POST
+def codes_generate_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """New codes for one ballot type, answered as the printed slips (.docx)."""
+    evaluation = access_session(user=request.user, pk=pk)
+    form = CodesForm(request.POST)
+    try:
+        ballot_type = get_or_404(evaluation.ballot_types.all(), request.POST.get("type"))
+    except NotFound as exc:
+        return _refused(request, evaluation, exc.message)
+    if not form.is_valid():
+        return _refused(request, evaluation, _("Generate between 1 and 2000 codes at a time."))
+    try:
+        codes = codes_generate(actor=request.user, evaluation=evaluation,
+                               ballot_type=ballot_type, count=form.cleaned_data["count"])
+    except DomainError as exc:
+        return _refused(request, evaluation, exc.message)
+    data = documents.slips_docx(evaluation, ballot_type, codes,
+                                request.build_absolute_uri(reverse("public:vote")))
+    return docx_response(data, f"codes-{evaluation.pk}-{ballot_type.code}.docx")
+
+
+@allow_if(can_open_evaluation_office)
+def ballot_docx_view(request: AuthedHttpRequest, pk: int, code: str) -> HttpResponse:
+    evaluation = access_session(user=request.user, pk=pk)
     ballot_type = evaluation.ballot_types.filter(code=code).first()
     if ballot_type is None:
         raise DomainError(_("Unknown ballot type."))
@@ -168,21 +245,24 @@ def ballot_docx_view(request: HttpRequest, pk: int, code: str) -> HttpResponse:
                          f"ballot-{evaluation.pk}-{ballot_type.code}.docx")
 
 
-@allow(Role.OFFICE)
+@allow_if(can_open_evaluation_office)
 @require_http_methods(["GET", "POST"])
-def paper_view(request: HttpRequest, pk: int) -> HttpResponse:
+def paper_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """A clerk enters one paper ballot: one box per object and grade (several ticks allowed,
     as on paper)."""
-    evaluation = get_or_404(_evaluations(request.user), pk)
+    evaluation = access_session(user=request.user, pk=pk)
     if request.method == "POST":
         ballot_type = get_or_404(evaluation.ballot_types.all(), request.POST.get("type"))
+        form = SheetForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _errors(form))
+            return redirect("evaluations:paper", pk=evaluation.pk)
         try:
-            number = int(request.POST.get("number", "0"))
-            sheet = services.paper_enter(actor=request.user, evaluation=evaluation,
-                                         ballot_type=ballot_type, number=number,
-                                         marks=_marks_from(request, evaluation))
-        except (DomainError, ValueError) as exc:
-            messages.error(request, getattr(exc, "message", _("Give the sheet number.")))
+            sheet = paper_enter(actor=request.user, evaluation=evaluation,
+                                ballot_type=ballot_type, number=form.cleaned_data["number"],
+                                marks=_marks_from(request))
+        except DomainError as exc:
+            messages.error(request, exc.message)
         else:
             messages.success(request, _("Sheet %(type)s-%(n)d: %(status)s") % {
                 "type": ballot_type.code, "n": sheet.number, "status": sheet.get_status_display()})
@@ -193,15 +273,14 @@ def paper_view(request: HttpRequest, pk: int) -> HttpResponse:
         "multiple": True})
 
 
-@allow(Role.OFFICE)
+@allow_if(can_open_evaluation_office)
 @require_http_methods(["GET", "POST"])
-def resolve_view(request: HttpRequest, pk: int, sheet_pk: int) -> HttpResponse:
-    evaluation = get_or_404(_evaluations(request.user), pk)
-    sheet = get_or_404(PaperSheet.objects.filter(evaluation=evaluation), sheet_pk)
+def resolve_view(request: AuthedHttpRequest, pk: int, sheet_pk: int) -> HttpResponse:
+    evaluation = access_session(user=request.user, pk=pk)
+    sheet = access_sheet(user=request.user, evaluation=evaluation, pk=sheet_pk)
     if request.method == "POST":
         try:
-            services.paper_resolve(actor=request.user, sheet=sheet,
-                                   marks=_marks_from(request, evaluation))
+            paper_resolve(actor=request.user, sheet=sheet, marks=_marks_from(request))
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
@@ -219,10 +298,10 @@ def resolve_view(request: HttpRequest, pk: int, sheet_pk: int) -> HttpResponse:
         "grades": evaluation.grades.all(), "multiple": True})
 
 
-@allow(Role.OFFICE, Role.LEADERSHIP)
-def results_view(request: HttpRequest, pk: int) -> HttpResponse:
-    evaluation = get_or_404(_evaluations(request.user), pk)
-    result = services.results(evaluation)
+@allow_if(can_open_evaluations)
+def results_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    evaluation = access_session(user=request.user, pk=pk)
+    result = evaluation_results(evaluation)
     fmt = request.GET.get("format")
     if fmt == "xlsx":
         return xlsx_response(documents.results_xlsx(result), f"results-{evaluation.pk}.xlsx")
@@ -249,7 +328,7 @@ def vote_view(request: HttpRequest) -> HttpResponse:
             form.add_error(None, _("Too many attempts. Please try again later."))
             return render(request, "evaluations/vote_code.html", {"form": form}, status=429)
         code = form.cleaned_data["code"]
-        voting_code = services.code_lookup(None, code)
+        voting_code = code_lookup(None, code)
         if voting_code is None:
             form.add_error("code", _("This voting code is not valid."))
         elif voting_code.used:
@@ -258,9 +337,9 @@ def vote_view(request: HttpRequest) -> HttpResponse:
             form.add_error("code", _("Voting is not open."))
         elif request.POST.get("cast"):
             evaluation = voting_code.evaluation
-            marks = _marks_from(request, evaluation)
+            marks = _marks_from(request)
             try:
-                checked = services.vote_cast(code=code, marks=marks)
+                checked = vote_cast(code=code, marks=marks)
             except DomainError as exc:
                 form.add_error(None, exc.message)
             else:
@@ -273,11 +352,12 @@ def vote_view(request: HttpRequest) -> HttpResponse:
     return render(request, "evaluations/vote_code.html", {"form": form})
 
 
-def _ballot_page(request, voting_code, code, marks, reasons):
+def _ballot_page(request: HttpRequest, voting_code: VotingCode, code: str,
+                 marks: dict[str, list[str]], reasons: list[str]) -> HttpResponse:
     evaluation = voting_code.evaluation
     groups = list(evaluation.groups.prefetch_related("members"))
     for group in groups:
-        group.quota = services.group_quota(group)
+        group.quota = group_quota(group)  # type: ignore[attr-defined]  # shown beside the group
     return render(request, "evaluations/vote_ballot.html", {
         "evaluation": evaluation, "ballot_type": voting_code.ballot_type, "code": code,
         "groups": groups, "grades": evaluation.grades.all(), "marks": marks,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import time
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -257,9 +258,9 @@ def compute(committee_ids: list[int], f: Filters, *, today: datetime.date) -> di
 
     members = TeamMember.objects.filter(team__round__committee_id__in=ids,
                                         team__inspections__status__in=ACTIVE_INSPECTION)
-    for r in members.values("team__round__committee_id").annotate(
+    for member in members.values("team__round__committee_id").annotate(
             n=Count("inspector_id", distinct=True)).order_by():
-        figures[r["team__round__committee_id"]].inspectors_active = r["n"]
+        figures[member["team__round__committee_id"]].inspectors_active = member["n"]
     return figures
 
 
@@ -324,7 +325,8 @@ def refresh_seen(*, today: datetime.date | None = None) -> int:
     return count
 
 
-def inspector_load(committee: Committee, f: Filters, *, limit: int = 15) -> list[dict]:
+def inspector_load(committee: Committee, f: Filters, *,
+                   limit: int = 15) -> list[Mapping[str, object]]:
     """The inspectors with the most inspections in the filtered set (own committee only)."""
     qs = TeamMember.objects.filter(team__round__committee_id=committee.pk)
     if f.term:

@@ -177,7 +177,7 @@ def find_phones(doc: Document, tables: list[Table]) -> list[Phone]:
             continue
         next_start = matches[index + 1].start() if index + 1 < len(matches) else doc.body_end
         after = _after(text, end, next_start)
-        own_label = label if not listed else (label + text[_clause_start(
+        own_label = label if not listed or previous_accepted is None else (label + text[_clause_start(
             text, previous_accepted.start, doc.body_start):previous_accepted.start])
         phone = Phone(start, end, doc.value(start, end))
         sms_words = own_label + after
@@ -307,7 +307,7 @@ def find_postal(doc: Document) -> list[tuple[str, tuple[int, int]]]:
 
 def find_emails(doc: Document) -> list[tuple[str, tuple[int, int]]]:
     text = doc.text
-    values = []
+    values: list[tuple[str, tuple[int, int]]] = []
     for match in EMAIL_RE.finditer(text, doc.body_start, doc.body_end):
         if len(values) >= MAX_ITEMS:
             break

@@ -55,6 +55,9 @@ def _number(text: str | None) -> int | None:
 
 
 def _hit(match: re.Match, month_default: int | None = None) -> DateHit | None:
+    year: int | None
+    month: int | None
+    day: int | None
     if match.group("iy"):
         year, month, day = int(match.group("iy")), int(match.group("im")), int(match.group("id"))
     else:
@@ -162,12 +165,14 @@ def dateline(text: str) -> datetime.date | None:
         if not full:
             continue
         hit = full[0]
+        year = hit.year
+        assert year is not None  # ``full`` keeps the hits that carry a year
         rest = (line[:hit.start] + line[hit.end:]).strip("()（）[]【】 :：|")
         rest = re.sub(r"\d{1,2}:\d{2}(?::\d{2})?", "", rest)
         if _META.search(line[:hit.end + 12]) or len(rest) <= 2 or (
                 len(rest) <= 12 and not re.search(r"[,，。;；]", rest)):
             try:
-                return datetime.date(hit.year, hit.month, hit.day)  # type: ignore[arg-type]
+                return datetime.date(year, hit.month, hit.day)
             except ValueError:
                 continue
     return None

@@ -62,7 +62,7 @@ def name_at(text: str, start: int) -> tuple[int, int] | None:
 
 def names_list(text: str, start: int, limit: int = 8) -> list[tuple[int, int]]:
     """Names from ``start`` on, joined by 、 , ， 和 及 (``殷玉谈、高显瑞``)."""
-    found = []
+    found: list[tuple[int, int]] = []
     position = start
     while len(found) < limit:
         span = name_at(text, position)

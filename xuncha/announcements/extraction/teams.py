@@ -68,7 +68,7 @@ def _prefix(text: str, com_start: int) -> tuple[int, int] | None:
 
 def team_mentions(doc: Document) -> list[TeamMention]:
     text = doc.text
-    mentions = []
+    mentions: list[TeamMention] = []
     for match in TEAM_RE.finditer(text, doc.body_start, doc.body_end):
         if len(mentions) >= 200:
             break
@@ -198,7 +198,8 @@ def special_topic(doc: Document) -> tuple[str, tuple[int, int]] | None:
         before = text[lo:stop]
         cut = _TOPIC_CUT.match(before)
         start = lo + (cut.end() if cut else 0)
-        start += len(re.match(r"(?:了|为期[^的]{0,8}的|一次|本次|此次|这次)?", text[start:stop]).group())
+        filler = re.match(r"(?:了|为期[^的]{0,8}的|一次|本次|此次|这次)?", text[start:stop])
+        start += len(filler.group()) if filler else 0  # the optional pattern always matches
         topic = text[start:stop]
         if len(topic) < 2 or _TOPIC_BAD.search(topic):
             continue

@@ -4,10 +4,13 @@ from pathlib import Path
 
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from xuncha.accounts.services import token_create
 from xuncha.announcements import services
+from xuncha.announcements.access import can_review_announcement
 from xuncha.announcements.models import Announcement
+from xuncha.announcements.selectors import announcements_visible_to
 from xuncha.inspections.models import ChannelKind
 from xuncha.inspections.testing import approved_round, staffed_team, stationed_inspection
 from xuncha.lib.errors import DomainError, Forbidden
@@ -70,25 +73,69 @@ class AnnouncementTests(WorldTestCase):
         announcement = services.announcement_create(
             actor=self.office, text="区委第二巡察组巡察东湖区卫生健康局工作动员会召开。")
         team = staffed_team(self, approved_round(self))
-        with self.assertRaises(DomainError) as ctx:
+        with self.assertRefused(DomainError, code="incomplete"):
             services.announcement_apply(actor=self.office, announcement=announcement, team=team,
                                         units=[self.unit_health])
-        self.assertEqual(ctx.exception.code, "incomplete")
 
     def test_bad_input(self):
         for text in ("", "   "):
-            with self.assertRaises(DomainError):
+            with self.assertRefused(DomainError, "Paste the text of the announcement."):
                 services.announcement_create(actor=self.office, text=text)
-        with self.assertRaises(Forbidden):
+        with self.assertRefused(Forbidden, "The inspection office imports announcements."):
             services.announcement_create(actor=self.team, text=TEXT)
         announcement = services.announcement_create(actor=self.office, text="\x00" * 10 + "巡察")
         self.assertEqual(announcement.extracted["kind"], "other")
-        with self.assertRaises(DomainError):
+        bad_date = gettext("%(field)s: write the date as 2024-03-11.") % {"field": "meeting_date"}
+        with self.assertRefused(DomainError, bad_date):
             services.announcement_review(actor=self.office, announcement=announcement,
                                          data={"kind": "mobilization", "meeting_date": "3月9日"})
         self.client.force_login(self.other_office)
         response = self.client.get(reverse("announcements:detail", args=[announcement.pk]))
         self.assertEqual(response.status_code, 404)
+
+    def test_another_office_is_refused(self):
+        announcement = services.announcement_create(actor=self.office, text=TEXT)
+        with self.assertRefused(Forbidden, "The inspection office imports announcements."):
+            services.announcement_review(actor=self.leader, announcement=announcement,
+                                         data={"kind": "other"})
+        with self.assertRefused(Forbidden, "You are not allowed to do this."):
+            services.announcement_review(actor=self.other_office, announcement=announcement,
+                                         data={"kind": "other"})
+        with self.assertRefused(Forbidden, "You are not allowed to do this."):
+            services.announcement_apply(actor=self.other_office, announcement=announcement,
+                                        inspection=stationed_inspection(self))
+        self.login(self.other_office)
+        response = self.client.post(reverse("announcements:apply", args=[announcement.pk]), {})
+        self.assertEqual(response.status_code, 404)
+        self.login(self.leader)
+        self.assertEqual(self.client.get(reverse("announcements:list")).status_code, 403)
+
+    def test_rule_and_query_agree(self):
+        mine = services.announcement_create(actor=self.office, text=TEXT)
+        theirs = services.announcement_create(actor=self.other_office, text=TEXT)
+        for persona in self.PERSONAS:
+            user = getattr(self, persona)
+            for announcement in (mine, theirs):
+                with self.subTest(persona=persona, announcement=announcement.pk):
+                    self.assertEqual(
+                        can_review_announcement(user=user, announcement=announcement),
+                        announcements_visible_to(user=user).filter(pk=announcement.pk).exists())
+        self.assertTrue(can_review_announcement(user=self.office2, announcement=mine))
+        self.assertFalse(can_review_announcement(user=self.office, announcement=theirs))
+
+    def test_long_input_is_answered_with_a_message(self):
+        self.login(self.office)
+        announcement = services.announcement_create(actor=self.office, text=TEXT)
+        url = reverse("announcements:detail", args=[announcement.pk])
+        page = self.client.post(url, {"kind": "mobilization", "leader": "周" * 4000,
+                                      "scope_in": "范围" * 2000})
+        self.assertEqual(page.status_code, 200)
+        self.assertTrue(page.context["form"].errors["leader"])
+        response = self.client.post(reverse("announcements:create"), {"text": "巡察" * 2000})
+        self.assertEqual(response.status_code, 302)
+        response = self.client.post(reverse("announcements:apply", args=[announcement.pk]),
+                                    {"team": "x" * 4000})
+        self.assertRedirects(response, url)
 
     def test_api_and_cli(self):
         _token, secret = token_create(user=self.office, name="t", days=1)

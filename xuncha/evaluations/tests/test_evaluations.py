@@ -8,7 +8,7 @@ from django.utils import timezone
 from docx import Document
 from openpyxl import load_workbook
 
-from xuncha.evaluations import services
+from xuncha.evaluations import ballots, results, sessions
 from xuncha.evaluations.models import Ballot, SheetStatus, Status, UnmarkedRule, VotingCode
 from xuncha.lib.errors import DomainError, Forbidden
 from xuncha.lib.testing import WorldTestCase, make_user
@@ -16,7 +16,7 @@ from xuncha.lib.testing import WorldTestCase, make_user
 
 class EvaluationBase(WorldTestCase):
     def setUp(self):
-        self.evaluation = services.evaluation_from_seed_template(
+        self.evaluation = sessions.evaluation_from_seed_template(
             actor=self.office, meeting_date=datetime.date(2026, 12, 28),
             closes_at=timezone.now() + datetime.timedelta(hours=3))
         self.big, self.uni = list(self.evaluation.groups.prefetch_related("members"))
@@ -37,52 +37,52 @@ class EvaluationBase(WorldTestCase):
 class QuotaTests(EvaluationBase):
     def test_seed_quotas(self):
         self.assertEqual(len(self.big_objects), 16)
-        self.assertEqual(services.group_quota(self.big), 8)  # half of 16, and at most 11
-        self.assertEqual(services.group_quota(self.uni), 3)
+        self.assertEqual(sessions.group_quota(self.big), 8)  # half of 16, and at most 11
+        self.assertEqual(sessions.group_quota(self.uni), 3)
 
     def test_at_most_eleven_in_a_large_group(self):
         self.big.members.all().delete()
         from xuncha.evaluations.models import Object
 
         Object.objects.bulk_create([Object(group=self.big, name=f"对象{i}") for i in range(30)])
-        self.assertEqual(services.group_quota(self.big), 11)
+        self.assertEqual(sessions.group_quota(self.big), 11)
 
     def test_quota_rules_void_the_ballot(self):
-        ok = services.check_ballot(self.evaluation, self.marks(big_good=8, uni_good=3))
+        ok = ballots.check_ballot(self.evaluation, self.marks(big_good=8, uni_good=3))
         self.assertTrue(ok.valid)
-        over = services.check_ballot(self.evaluation, self.marks(big_good=9, uni_good=3))
+        over = ballots.check_ballot(self.evaluation, self.marks(big_good=9, uni_good=3))
         self.assertFalse(over.valid)
         self.assertIn("9", over.reasons[0])
-        uni_over = services.check_ballot(self.evaluation, self.marks(big_good=2, uni_good=4))
+        uni_over = ballots.check_ballot(self.evaluation, self.marks(big_good=2, uni_good=4))
         self.assertFalse(uni_over.valid)
 
     def test_two_marks_for_one_object(self):
         marks = self.marks()
         marks[self.uni_objects[0].pk] = ["good", "average"]
-        checked = services.check_ballot(self.evaluation, marks)
+        checked = ballots.check_ballot(self.evaluation, marks)
         self.assertFalse(checked.valid)
         self.assertIn(self.uni_objects[0].name, checked.reasons[0])
 
     def test_unmarked_objects_follow_the_setting(self):
         marks = self.marks()
         del marks[self.big_objects[0].pk]
-        self.assertTrue(services.check_ballot(self.evaluation, marks).valid)  # blank
+        self.assertTrue(ballots.check_ballot(self.evaluation, marks).valid)  # blank
         self.evaluation.unmarked_rule = UnmarkedRule.VOID
-        self.assertFalse(services.check_ballot(self.evaluation, marks).valid)
+        self.assertFalse(ballots.check_ballot(self.evaluation, marks).valid)
         self.evaluation.unmarked_rule = UnmarkedRule.LOWEST
-        checked = services.check_ballot(self.evaluation, marks)
+        checked = ballots.check_ballot(self.evaluation, marks)
         self.assertEqual(checked.marks[str(self.big_objects[0].pk)], ["poor"])
 
     def test_object_not_in_the_session_is_refused(self):
-        with self.assertRaises(DomainError) as ctx:
-            services.check_ballot(self.evaluation, {999999: "good"})
-        self.assertEqual(ctx.exception.code, "unknown_object")
+        with self.assertRefused(DomainError, "The ballot names an object that is not in this "
+                                "evaluation.", code="unknown_object"):
+            ballots.check_ballot(self.evaluation, {999999: "good"})
 
     def test_bad_quotas_are_refused(self):
         names = [o.name for o in self.uni_objects]
         for ratio, maximum in ((None, 0), (None, 6), (Decimal("0.1"), None)):
-            with self.assertRaises(DomainError):
-                services.group_save(actor=self.office, evaluation=self.evaluation, name="高校",
+            with self.assertRefused(DomainError, code="bad_quota"):
+                sessions.group_save(actor=self.office, evaluation=self.evaluation, name="高校",
                                     quota_grade="good", quota_ratio=ratio, quota_max=maximum,
                                     objects=names, group=self.uni)
         self.uni.refresh_from_db()
@@ -91,22 +91,22 @@ class QuotaTests(EvaluationBase):
 
 class VotingTests(EvaluationBase):
     def open(self):
-        return services.evaluation_open(actor=self.office, evaluation=self.evaluation)
+        return sessions.evaluation_open(actor=self.office, evaluation=self.evaluation)
 
     def test_online_vote_once_and_anonymously(self):
         self.open()
-        codes = services.codes_generate(actor=self.office, evaluation=self.evaluation,
+        codes = ballots.codes_generate(actor=self.office, evaluation=self.evaluation,
                                         ballot_type=self.type_a, count=3)
         self.assertFalse(VotingCode.objects.filter(code_hash=codes[0]).exists())  # only hashed
-        bad = services.vote_cast(code=codes[0], marks=self.marks(big_good=9))
+        bad = ballots.vote_cast(code=codes[0], marks=self.marks(big_good=9))
         self.assertFalse(bad.valid)
         self.assertEqual(Ballot.objects.count(), 0)  # a void online ballot is not cast
-        services.vote_cast(code=codes[0], marks=self.marks(big_good=2))
-        with self.assertRaises(DomainError) as ctx:
-            services.vote_cast(code=codes[0], marks=self.marks())
-        self.assertEqual(ctx.exception.code, "used_code")
-        with self.assertRaises(DomainError):
-            services.vote_cast(code="NOTACODE00", marks=self.marks())
+        ballots.vote_cast(code=codes[0], marks=self.marks(big_good=2))
+        with self.assertRefused(DomainError, "This voting code has already been used.",
+                                code="used_code"):
+            ballots.vote_cast(code=codes[0], marks=self.marks())
+        with self.assertRefused(DomainError, "This voting code is not valid.", code="bad_code"):
+            ballots.vote_cast(code="NOTACODE00", marks=self.marks())
         # Nothing in the ballot table points at a code or records a time.
         ballot_fields = {f.name for f in Ballot._meta.get_fields()}
         self.assertFalse(ballot_fields & {"code", "voting_code", "created_at", "cast_at"})
@@ -116,23 +116,22 @@ class VotingTests(EvaluationBase):
 
     def test_after_closing_time(self):
         self.open()
-        codes = services.codes_generate(actor=self.office, evaluation=self.evaluation,
+        codes = ballots.codes_generate(actor=self.office, evaluation=self.evaluation,
                                         ballot_type=self.type_b, count=1)
         self.evaluation.closes_at = timezone.now() - datetime.timedelta(minutes=1)
         self.evaluation.save()
-        with self.assertRaises(DomainError) as ctx:
-            services.vote_cast(code=codes[0], marks=self.marks())
-        self.assertEqual(ctx.exception.code, "closed")
+        with self.assertRefused(DomainError, code="closed"):
+            ballots.vote_cast(code=codes[0], marks=self.marks())
 
     def test_setup_is_frozen_when_voting_opens(self):
         self.open()
-        with self.assertRaises(DomainError):
-            services.grades_save(actor=self.office, evaluation=self.evaluation,
+        with self.assertRefused(DomainError, "Voting has opened: the setup can no longer change."):
+            sessions.grades_save(actor=self.office, evaluation=self.evaluation,
                                  grades=[("a", "甲", Decimal(1)), ("b", "乙", Decimal(0))])
 
     def test_public_page(self):
         self.open()
-        code = services.codes_generate(actor=self.office, evaluation=self.evaluation,
+        code = ballots.codes_generate(actor=self.office, evaluation=self.evaluation,
                                        ballot_type=self.type_b, count=1)[0]
         url = reverse("public:vote")
         page = self.client.post(url, {"code": code})
@@ -154,19 +153,19 @@ class VotingTests(EvaluationBase):
 class PaperTests(EvaluationBase):
     def setUp(self):
         super().setUp()
-        services.evaluation_open(actor=self.office, evaluation=self.evaluation)
+        sessions.evaluation_open(actor=self.office, evaluation=self.evaluation)
         self.clerk2 = make_user("clerk2", "office", self.county)
         self.clerk3 = make_user("clerk3", "office", self.county)
 
     def test_two_clerks_agree(self):
         marks = self.marks(big_good=3)
-        sheet = services.paper_enter(actor=self.office, evaluation=self.evaluation,
+        sheet = ballots.paper_enter(actor=self.office, evaluation=self.evaluation,
                                      ballot_type=self.type_b, number=1, marks=marks)
         self.assertEqual(sheet.status, SheetStatus.WAITING)
-        with self.assertRaises(DomainError):  # the same clerk twice
-            services.paper_enter(actor=self.office, evaluation=self.evaluation,
+        with self.assertRefused(DomainError, code="same_clerk"):  # the same clerk twice
+            ballots.paper_enter(actor=self.office, evaluation=self.evaluation,
                                  ballot_type=self.type_b, number=1, marks=marks)
-        sheet = services.paper_enter(actor=self.clerk2, evaluation=self.evaluation,
+        sheet = ballots.paper_enter(actor=self.clerk2, evaluation=self.evaluation,
                                      ballot_type=self.type_b, number=1, marks=marks)
         self.assertEqual(sheet.status, SheetStatus.AGREED)
         self.assertTrue(sheet.ballot.valid)
@@ -175,42 +174,42 @@ class PaperTests(EvaluationBase):
         one = self.marks()
         two = self.marks()
         two[self.uni_objects[1].pk] = ["good", "average"]  # a double mark the first missed
-        services.paper_enter(actor=self.office, evaluation=self.evaluation,
+        ballots.paper_enter(actor=self.office, evaluation=self.evaluation,
                              ballot_type=self.type_a, number=7, marks=one)
-        sheet = services.paper_enter(actor=self.clerk2, evaluation=self.evaluation,
+        sheet = ballots.paper_enter(actor=self.clerk2, evaluation=self.evaluation,
                                      ballot_type=self.type_a, number=7, marks=two)
         self.assertEqual(sheet.status, SheetStatus.MISMATCH)
-        with self.assertRaises(DomainError):
-            services.evaluation_close(actor=self.office, evaluation=self.evaluation)
-        with self.assertRaises(Forbidden):  # a clerk of the sheet cannot resolve it
-            services.paper_resolve(actor=self.office, sheet=sheet, marks=two)
-        sheet = services.paper_resolve(actor=self.clerk3, sheet=sheet, marks=two)
+        with self.assertRefused(DomainError, code="precondition"):  # the sheet in dispute
+            sessions.evaluation_close(actor=self.office, evaluation=self.evaluation)
+        with self.assertRefused(Forbidden, "A clerk who entered this sheet cannot resolve it."):
+            ballots.paper_resolve(actor=self.office, sheet=sheet, marks=two)
+        sheet = ballots.paper_resolve(actor=self.clerk3, sheet=sheet, marks=two)
         self.assertEqual(sheet.status, SheetStatus.RESOLVED)
         self.assertFalse(sheet.ballot.valid)
         self.assertIn(self.uni_objects[1].name, sheet.ballot.void_reasons[0])
-        services.evaluation_close(actor=self.office, evaluation=self.evaluation)
+        sessions.evaluation_close(actor=self.office, evaluation=self.evaluation)
         self.assertEqual(self.evaluation.status, Status.CLOSED)
 
 
 class ResultTests(EvaluationBase):
     def test_weighted_results_and_exports(self):
-        services.evaluation_open(actor=self.office, evaluation=self.evaluation)
-        a_codes = services.codes_generate(actor=self.office, evaluation=self.evaluation,
+        sessions.evaluation_open(actor=self.office, evaluation=self.evaluation)
+        a_codes = ballots.codes_generate(actor=self.office, evaluation=self.evaluation,
                                           ballot_type=self.type_a, count=2)
-        b_codes = services.codes_generate(actor=self.office, evaluation=self.evaluation,
+        b_codes = ballots.codes_generate(actor=self.office, evaluation=self.evaluation,
                                           ballot_type=self.type_b, count=2)
         target = self.uni_objects[0]
         # A: 好 (100) and 较好 (80) → mean 90; B: 一般 (60) and blank → mean 60.
         first = self.marks(uni_good=1)
         second = self.marks()
-        services.vote_cast(code=a_codes[0], marks=first)
-        services.vote_cast(code=a_codes[1], marks=second)
+        ballots.vote_cast(code=a_codes[0], marks=first)
+        ballots.vote_cast(code=a_codes[1], marks=second)
         third = self.marks(default="average")
         fourth = self.marks(default="average")
         del fourth[target.pk]
-        services.vote_cast(code=b_codes[0], marks=third)
-        services.vote_cast(code=b_codes[1], marks=fourth)
-        result = services.results(self.evaluation)
+        ballots.vote_cast(code=b_codes[0], marks=third)
+        ballots.vote_cast(code=b_codes[1], marks=fourth)
+        result = results.evaluation_results(self.evaluation)
         row = next(r for r in result.rows if r.object.pk == target.pk)
         self.assertEqual(row.counts["A"]["good"], 1)
         self.assertEqual(row.counts["A"]["fairly_good"], 1)

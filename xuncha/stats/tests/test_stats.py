@@ -10,7 +10,7 @@ from xuncha.findings.models import Problem
 from xuncha.findings.testing import fed_back, on_site, signed_problem
 from xuncha.lib.testing import WorldTestCase, make_user
 from xuncha.petitions.models import Petition
-from xuncha.rectification import services as rect
+from xuncha.rectification import measures as rect
 from xuncha.rectification.models import OPEN_MEASURE, Measure, MeasureStatus
 from xuncha.stats.figures import Filters, rollup
 
@@ -173,6 +173,55 @@ class PageTests(StatsBase):
             city = make_committee(f"P-X{i}", Level.MUNICIPAL, self.province, region=f"新市{i}")
             make_committee(f"P-X{i}-A", Level.COUNTY, city, region=f"新县{i}")
         self.assertEqual(count(), before)
+
+
+class AccessTests(StatsBase):
+    def test_rules_and_queries_agree(self):
+        from xuncha.stats.access import can_read_committee, can_read_measure
+        from xuncha.stats.selectors import committees_readable_by, measures_readable_by
+
+        users = [getattr(self, p) for p in self.PERSONAS] + [self.province_office]
+        committees = [self.province, self.city, self.county, self.county_b]
+        for user in users:
+            for committee in committees:
+                with self.subTest(user=user.username, committee=committee.code):
+                    self.assertEqual(can_read_committee(user=user, committee=committee),
+                                     committees_readable_by(user=user).filter(
+                                         pk=committee.pk).exists())
+            for measure in self.measures:
+                with self.subTest(user=user.username, measure=measure.pk):
+                    self.assertEqual(can_read_measure(user=user, measure=measure),
+                                     measures_readable_by(user=user).filter(
+                                         pk=measure.pk).exists())
+        self.assertTrue(can_read_committee(user=self.oversight, committee=self.county))
+        self.assertFalse(can_read_committee(user=self.office, committee=self.city))
+        self.assertFalse(can_read_committee(user=self.platform, committee=self.county))
+
+    def test_figures_lead_to_the_lists_the_reader_may_open(self):
+        petitions, clues = reverse("petitions:list") + "?", reverse("findings:clue_list") + "?"
+        inspections = reverse("inspections:inspection_list") + "?"
+        coverage = reverse("inspections:coverage")
+        measures = reverse("stats:measure_list") + "?"
+        for user, shown, hidden in (
+                (self.office, (petitions, inspections, coverage, measures), ()),
+                (self.leader, (inspections, coverage, measures), (petitions, clues)),
+                (self.oversight, (measures,), (petitions, clues, inspections, coverage))):
+            self.client.force_login(user)
+            page = self.client.get(reverse("stats:dashboard"), {"committee": self.county.pk}
+                                   if user == self.oversight else {})
+            self.assertEqual(page.status_code, 200)
+            for url in shown:
+                self.assertContains(page, url, msg_prefix=f"{user.username} {url}")
+            for url in hidden:
+                self.assertNotContains(page, url, msg_prefix=f"{user.username} {url}")
+        self.client.force_login(self.oversight)
+        own = self.client.get(reverse("stats:measure_detail", args=[self.measures[0].pk]))
+        self.assertNotContains(own, reverse("rectification:measure_detail",
+                                            args=[self.measures[0].pk]))
+        self.client.force_login(self.office)
+        own = self.client.get(reverse("stats:measure_detail", args=[self.measures[0].pk]))
+        self.assertContains(own, reverse("rectification:measure_detail",
+                                         args=[self.measures[0].pk]))
 
 
 class RefreshTests(StatsBase):

@@ -1,0 +1,50 @@
+"""Reads for importing announcements, scoped to the reader: an office reads its own
+committee's imported announcements and applies them to its own committee's work."""
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from xuncha.accounts.access import is_office_of
+from xuncha.accounts.models import User
+from xuncha.inspections.models import Inspection, Team
+from xuncha.organizations.models import Unit
+from xuncha.organizations.selectors import committee_subtree
+
+from .models import Announcement
+
+#: The "or update this inspection" choice offers the most recent inspections only.
+APPLY_INSPECTIONS = 300
+
+
+def announcements_visible_to(*, user: User) -> QuerySet[Announcement]:
+    """The announcements the reader's office imported: the query form of
+    ``access.can_review_announcement``."""
+    committee_id = user.committee_id
+    if committee_id is not None and is_office_of(user=user, committee_id=committee_id):
+        return Announcement.objects.filter(committee_id=committee_id)
+    return Announcement.objects.none()
+
+
+@dataclass
+class ApplyChoices:
+    """What an announcement may be applied to: a team of the committee's rounds and units
+    of the committee or below (to create inspections), or one of its inspections."""
+
+    teams: QuerySet[Team]
+    units: QuerySet[Unit]
+    inspections: QuerySet[Inspection]
+
+
+def apply_choices(*, user: User) -> ApplyChoices:
+    committee = user.committee
+    if committee is None or not is_office_of(user=user, committee_id=committee.pk):
+        return ApplyChoices(Team.objects.none(), Unit.objects.none(), Inspection.objects.none())
+    teams = Team.objects.filter(round__committee=committee).select_related(
+        "round__term", "round__committee").order_by("-round__planned_start", "number")
+    units = Unit.objects.filter(committee__in=committee_subtree(committee).values("pk"),
+                                archived_at__isnull=True).order_by("code")
+    recent = list(Inspection.objects.filter(committee=committee).order_by(
+        "-period_start").values_list("pk", flat=True)[:APPLY_INSPECTIONS])
+    return ApplyChoices(teams=teams, units=units,
+                        inspections=Inspection.objects.filter(pk__in=recent))
