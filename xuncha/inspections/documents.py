@@ -27,7 +27,7 @@ def notice_title(inspection: Inspection) -> str:
 
 
 def channel_lines(inspection: Inspection) -> list[str]:
-    labels = {
+    labels: dict[str, str] = {
         ChannelKind.PHONE: "值班电话", ChannelKind.SMS: "短信", ChannelKind.POSTAL: "邮政信箱",
         ChannelKind.EMAIL: "电子邮箱", ChannelKind.ONLINE: "网上举报",
         ChannelKind.SUGGESTION_BOX: "意见箱", ChannelKind.VISIT: "来访接待",

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -33,7 +35,7 @@ class RoundForm(forms.Form):
                 "number", "kind", "topic", "planned_start", "planned_end", "note")} | {
                 "term": instance.term_id}
         super().__init__(*args, **kwargs)
-        self.fields["term"].queryset = terms
+        cast(forms.ModelChoiceField, self.fields["term"]).queryset = terms
         if instance is None:
             current = terms.first()
             self.fields["term"].initial = current.pk if current else None
@@ -126,6 +128,20 @@ class ChannelForm(forms.Form):
     value = forms.CharField(label=_("Number, address or place"), max_length=200, required=False)
     hours = forms.CharField(label=_("Hours"), max_length=100, required=False)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class ChannelCopyForm(forms.Form):
+    source = forms.ModelChoiceField(label=_("Copy the channels of"),
+                                    queryset=Inspection.objects.none())
+
+    def __init__(self, *args, sources, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = sources
+
+
+class MoveForm(forms.Form):
+    """A move of the inspection; ``version`` is the one the page showed (optimistic lock)."""
+    version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
 
 class InspectionFilter(FilterForm):

@@ -3,34 +3,37 @@
 import datetime
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xuncha.accounts.models import User
+from xuncha.lib.workdays import Calendar
 from xuncha.web.registry import NavEntry
 
 from . import clocks
 from .access import (
-    CASE,
     can_open_calendar,
     can_open_deadlines,
     can_open_inspections,
     can_open_planning,
     can_open_rounds,
+    can_watch_inspection_clocks,
 )
 from .demo import demo_step
 from .models import InspectionStatus
 from .selectors import inspections_visible_to
 
 
-def inspection_deadlines(user, today: datetime.date) -> list[clocks.Deadline]:
+def inspection_deadlines(user: User, today: datetime.date) -> list[clocks.Deadline]:
     """Notice and petition-intake clocks of the inspections the user works on."""
-    if user.role not in CASE:
+    if not can_watch_inspection_clocks(user=user):
         return []
     items = []
     qs = (inspections_visible_to(user=user)
           .filter(status__in=[InspectionStatus.PLANNED, InspectionStatus.STATIONED,
                               InspectionStatus.ON_SITE])
           .select_related("unit", "team__round__committee", "committee"))
-    calendars: dict[int, object] = {}
+    calendars: dict[int, Calendar] = {}
     for inspection in qs:
         calendar = calendars.setdefault(inspection.committee_id,
                                         clocks.calendar_for(inspection.committee_id))
@@ -48,11 +51,9 @@ def inspection_deadlines(user, today: datetime.date) -> list[clocks.Deadline]:
     return items
 
 
-def deadlines_panel(user):
-    if not user.role:
+def deadlines_panel(user: User) -> dict[str, object] | None:
+    if not can_open_deadlines(user=user):
         return None
-    from django.utils import timezone
-
     items = clocks.deadlines_for(user, timezone.localdate())
     return {"template": "inspections/_deadlines_panel.html", "deadlines": items[:8],
             "total": len(items)}

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from . import views
+from .views import inspections
 
 urlpatterns = [
-    path("n/<str:code>/", views.public_notice_view, name="notice"),
-    path("n/<str:code>/qr.png", views.public_qr_view, name="qr"),
+    path("n/<str:code>/", inspections.public_notice_view, name="notice"),
+    path("n/<str:code>/qr.png", inspections.public_qr_view, name="qr"),
 ]

@@ -2,27 +2,30 @@
 
 import datetime
 
-from xuncha.inspections import services
 from xuncha.inspections.models import ChannelKind, Inspection, RoundKind, TeamPosition
+from xuncha.inspections.moves import inspection_station
+from xuncha.inspections.rounds import round_approve, round_create, round_submit
+from xuncha.inspections.targets import channel_add, inspection_create
+from xuncha.inspections.teams import member_add, team_create
 
 
 def approved_round(t, *, start=datetime.date(2026, 3, 2), end=datetime.date(2026, 6, 30),
                    kind=RoundKind.REGULAR, topic=""):
-    r = services.round_create(actor=t.office, committee=t.county, data={
+    r = round_create(actor=t.office, committee=t.county, data={
         "term": t.term, "kind": kind, "topic": topic, "planned_start": start,
         "planned_end": end})
-    services.round_submit(actor=t.office, round=r)
-    services.round_approve(actor=t.leader, round=r)
+    round_submit(actor=t.office, round=r)
+    round_approve(actor=t.leader, round=r)
     return r
 
 
 def staffed_team(t, r, members=None):
     """A team led by insp_a1 (the ``team`` persona) with insp_a2, insp_a3 as members."""
-    team = services.team_create(actor=t.office, round=r)
+    team = team_create(actor=t.office, round=r)
     members = members or [(t.insp_a1, TeamPosition.LEADER), (t.insp_a2, TeamPosition.DEPUTY),
                           (t.insp_a3, TeamPosition.MEMBER)]
     for inspector, position in members:
-        services.member_add(actor=t.office, team=team, inspector=inspector, position=position)
+        member_add(actor=t.office, team=team, inspector=inspector, position=position)
     return team
 
 
@@ -38,10 +41,10 @@ def stationed_inspection(t, unit=None, *, team=None, start=datetime.date(2026, 3
     if team is None:
         r = approved_round(t, **(round_kwargs or {}))
         team = staffed_team(t, r)
-    inspection = services.inspection_create(actor=t.office, team=team,
-                                            units=[unit or t.unit_edu], data=dates(start))[0]
-    services.channel_add(actor=t.office, inspection=inspection, data={
+    inspection = inspection_create(actor=t.office, team=team, units=[unit or t.unit_edu],
+                                   data=dates(start))[0]
+    channel_add(actor=t.office, inspection=inspection, data={
         "kind": ChannelKind.PHONE, "value": "0791-86001234", "hours": "每天8:00—20:00"})
-    services.channel_add(actor=t.office, inspection=inspection, data={
+    channel_add(actor=t.office, inspection=inspection, data={
         "kind": ChannelKind.ONLINE, "value": ""})
-    return services.inspection_station(actor=t.office, inspection=inspection)
+    return inspection_station(actor=t.office, inspection=inspection)

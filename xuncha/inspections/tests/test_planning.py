@@ -2,9 +2,9 @@ import datetime
 from unittest import mock
 
 from django.urls import reverse
+from django.utils import translation
 
 from xuncha.audit.models import Event
-from xuncha.inspections import services
 from xuncha.inspections.models import (
     ChannelKind,
     Inspection,
@@ -13,36 +13,61 @@ from xuncha.inspections.models import (
     RoundStatus,
     TeamPosition,
 )
+from xuncha.inspections.moves import (
+    inspection_begin_onsite,
+    inspection_begin_reporting,
+    inspection_station,
+)
+from xuncha.inspections.rounds import (
+    round_approve,
+    round_create,
+    round_return,
+    round_submit,
+    round_update,
+)
+from xuncha.inspections.targets import channel_add, inspection_create, inspection_update
+from xuncha.inspections.teams import member_add, team_create
 from xuncha.inspections.testing import approved_round, dates, staffed_team, stationed_inspection
 from xuncha.lib.errors import Conflict, DomainError, Forbidden
 from xuncha.lib.testing import WorldTestCase, make_inspector
 from xuncha.organizations.models import InspectorTie, TieKind
 
 D = datetime.date
+#: Where the access rules read today's date (the moves depend on it).
+TODAY = "xuncha.inspections.access.timezone.localdate"
 
 
-class RoundTests(WorldTestCase):
+class EnglishTestCase(WorldTestCase):
+    """The services' refusals are read in English, so that a test can name the part of a
+    message that carries data (a unit's name, a date)."""
+
+    def setUp(self):
+        super().setUp()
+        self.enterContext(translation.override("en"))
+
+
+class RoundTests(EnglishTestCase):
     def test_office_plans_leadership_approves(self):
-        r = services.round_create(actor=self.office, committee=self.county, data={
+        r = round_create(actor=self.office, committee=self.county, data={
             "term": self.term, "kind": RoundKind.SPECIAL, "topic": "不作为不担当问题",
             "planned_start": D(2026, 3, 2), "planned_end": D(2026, 6, 30)})
         self.assertEqual(r.number, 1)
         self.assertIn("第1轮巡察", r.name)
-        with self.assertRaises(Forbidden):
-            services.round_approve(actor=self.office, round=r)
-        with self.assertRaises(DomainError):  # not submitted yet
-            services.round_approve(actor=self.leader, round=r)
-        services.round_submit(actor=self.office, round=r)
-        with self.assertRaises(DomainError):
-            services.round_return(actor=self.leader, round=r, note="")
-        services.round_return(actor=self.leader, round=r, note="增加乡镇")
+        with self.assertRefused(Forbidden, "Only the leading group of this committee decides"):
+            round_approve(actor=self.office, round=r)
+        with self.assertRefused(DomainError, "Only a submitted round can be approved."):
+            round_approve(actor=self.leader, round=r)
+        round_submit(actor=self.office, round=r)
+        with self.assertRefused(DomainError, "Say what must change before the round can be"):
+            round_return(actor=self.leader, round=r, note="")
+        round_return(actor=self.leader, round=r, note="增加乡镇")
         self.assertEqual(r.status, RoundStatus.RETURNED)
-        services.round_update(actor=self.office, round=r, data={"note": "已增加乡镇"})
-        services.round_submit(actor=self.office, round=r)
-        services.round_approve(actor=self.leader, round=r)
+        round_update(actor=self.office, round=r, data={"note": "已增加乡镇"})
+        round_submit(actor=self.office, round=r)
+        round_approve(actor=self.leader, round=r)
         self.assertEqual(r.status, RoundStatus.APPROVED)
-        with self.assertRaises(DomainError):
-            services.round_update(actor=self.office, round=r, data={"note": "x"})
+        with self.assertRefused(DomainError, "An approved or submitted round cannot be changed"):
+            round_update(actor=self.office, round=r, data={"note": "x"})
         actions = list(Event.objects.filter(object_type="inspections.round").order_by(
             "seq").values_list("action", flat=True))
         self.assertEqual(actions, ["round.create", "round.submit", "round.return",
@@ -51,141 +76,140 @@ class RoundTests(WorldTestCase):
     def test_round_rules(self):
         base = {"term": self.term, "kind": RoundKind.REGULAR, "planned_start": D(2026, 3, 2),
                 "planned_end": D(2026, 6, 30)}
-        with self.assertRaises(DomainError) as ctx:
-            services.round_create(actor=self.office, committee=self.county,
-                                  data=base | {"kind": RoundKind.SPECIAL})
-        self.assertEqual(ctx.exception.field, "topic")
-        with self.assertRaises(DomainError):
-            services.round_create(actor=self.office, committee=self.county,
-                                  data=base | {"planned_end": D(2026, 1, 1)})
-        with self.assertRaises(DomainError):  # outside the term
-            services.round_create(actor=self.office, committee=self.county,
-                                  data=base | {"planned_end": D(2030, 1, 1)})
-        with self.assertRaises(DomainError):  # another committee's term
-            services.round_create(actor=self.office, committee=self.county,
-                                  data=base | {"term": self.term_b})
-        with self.assertRaises(Forbidden):
-            services.round_create(actor=self.other_office, committee=self.county, data=base)
-        services.round_create(actor=self.office, committee=self.county, data=base | {"number": 5})
-        with self.assertRaises(DomainError):
-            services.round_create(actor=self.office, committee=self.county,
-                                  data=base | {"number": 5})
+        with self.assertRefused(DomainError, "A special round needs its topic."):
+            round_create(actor=self.office, committee=self.county,
+                         data=base | {"kind": RoundKind.SPECIAL})
+        with self.assertRefused(DomainError, "The round cannot end before it starts."):
+            round_create(actor=self.office, committee=self.county,
+                         data=base | {"planned_end": D(2026, 1, 1)})
+        with self.assertRefused(DomainError, "The round must fall within the term (2024-01-01"):
+            round_create(actor=self.office, committee=self.county,
+                         data=base | {"planned_end": D(2030, 1, 1)})
+        with self.assertRefused(DomainError, "Choose a term of this committee."):
+            round_create(actor=self.office, committee=self.county,
+                         data=base | {"term": self.term_b})
+        with self.assertRefused(Forbidden, "Only the inspection office of this committee"):
+            round_create(actor=self.other_office, committee=self.county, data=base)
+        round_create(actor=self.office, committee=self.county, data=base | {"number": 5})
+        with self.assertRefused(DomainError, "Round 5 already exists in this term."):
+            round_create(actor=self.office, committee=self.county,
+                         data=base | {"number": 5})
 
 
-class TeamTests(WorldTestCase):
+class TeamTests(EnglishTestCase):
     def setUp(self):
+        super().setUp()
         self.round = approved_round(self)
 
     def test_conflict_is_refused_then_overridden_with_audit(self):
         team = staffed_team(self, self.round)
-        services.inspection_create(actor=self.office, team=team, units=[self.unit_edu],
-                                   data=dates())
+        inspection_create(actor=self.office, team=team, units=[self.unit_edu],
+                          data=dates())
         InspectorTie.objects.create(inspector=self.insp_a4, kind=TieKind.WORK,
                                     unit=self.unit_edu, starts_on=D(2019, 1, 1),
                                     ends_on=D(2023, 6, 30))
-        with self.assertRaises(DomainError) as ctx:
-            services.member_add(actor=self.office, team=team, inspector=self.insp_a4)
-        self.assertEqual(ctx.exception.code, "conflict")
-        self.assertIn("东湖区教育局", ctx.exception.message)
+        with self.assertRefused(DomainError, "孙文斌 worked at 东湖区教育局 until 2023-06-30",
+                                code="conflict"):
+            member_add(actor=self.office, team=team, inspector=self.insp_a4)
         self.assertFalse(team.members.filter(inspector=self.insp_a4).exists())
-        member, _w = services.member_add(actor=self.office, team=team, inspector=self.insp_a4,
-                                         override_reason="熟悉教育系统业务，经领导小组同意")
+        member, _w = member_add(actor=self.office, team=team, inspector=self.insp_a4,
+                                override_reason="熟悉教育系统业务，经领导小组同意")
         self.assertEqual(member.overridden_by, self.office)
         override = Event.objects.get(action="team.conflict_override")
         self.assertIn("熟悉教育系统", override.params["reason"])
 
     def test_old_ties_outside_the_period_do_not_conflict(self):
         team = staffed_team(self, self.round)
-        services.inspection_create(actor=self.office, team=team, units=[self.unit_edu],
-                                   data=dates())
+        inspection_create(actor=self.office, team=team, units=[self.unit_edu],
+                          data=dates())
         InspectorTie.objects.create(inspector=self.insp_a4, kind=TieKind.WORK,
                                     unit=self.unit_edu, ends_on=D(2015, 1, 1))
-        member, _w = services.member_add(actor=self.office, team=team, inspector=self.insp_a4)
+        member, _w = member_add(actor=self.office, team=team, inspector=self.insp_a4)
         self.assertEqual(member.override_reason, "")
 
     def test_relatives_parent_unit_and_current_unit_conflict(self):
         team = staffed_team(self, self.round)
-        services.inspection_create(actor=self.office, team=team, units=[self.village],
-                                   data=dates())
+        inspection_create(actor=self.office, team=team, units=[self.village],
+                          data=dates())
         InspectorTie.objects.create(inspector=self.insp_a4, kind=TieKind.RELATIVE,
                                     unit=self.township, relation="配偶")
-        with self.assertRaises(DomainError) as ctx:
-            services.member_add(actor=self.office, team=team, inspector=self.insp_a4)
-        self.assertIn("配偶", ctx.exception.message)
+        with self.assertRefused(DomainError, "孙文斌 declared a relative (配偶) at 东湖区湖滨街道.",
+                                code="conflict"):
+            member_add(actor=self.office, team=team, inspector=self.insp_a4)
         worker = make_inspector("村干部", self.village, self.county)
-        with self.assertRaises(DomainError):
-            services.member_add(actor=self.office, team=team, inspector=worker)
+        with self.assertRefused(DomainError, "村干部 works at 湖滨社区, the target or its parent.",
+                                code="conflict"):
+            member_add(actor=self.office, team=team, inspector=worker)
 
     def test_same_locality_rule_when_required(self):
         team = staffed_team(self, self.round)
-        services.inspection_create(actor=self.office, team=team, units=[self.unit_edu],
-                                   data=dates())
+        inspection_create(actor=self.office, team=team, units=[self.unit_edu],
+                          data=dates())
         self.county.same_locality_rule = True
         self.county.save()
         local = make_inspector("本地人", self.unit_b, self.county, native_place="东湖区")
-        with self.assertRaises(DomainError) as ctx:
-            services.member_add(actor=self.office, team=team, inspector=local)
-        self.assertIn("东湖区", ctx.exception.message)
+        with self.assertRefused(DomainError, "本地人 comes from 东湖区, the target's locality.",
+                                code="conflict"):
+            member_add(actor=self.office, team=team, inspector=local)
 
     def test_target_added_after_members_is_checked_too(self):
         team = staffed_team(self, self.round)
         InspectorTie.objects.create(inspector=self.insp_a2, kind=TieKind.WORK,
                                     unit=self.unit_health)
-        with self.assertRaises(DomainError) as ctx:
-            services.inspection_create(actor=self.office, team=team, units=[self.unit_health],
-                                       data=dates())
-        self.assertEqual(ctx.exception.code, "conflict")
+        with self.assertRefused(DomainError, "Avoidance conflict for 东湖区卫生健康局: 吴海燕 worked",
+                                code="conflict"):
+            inspection_create(actor=self.office, team=team, units=[self.unit_health],
+                              data=dates())
         self.assertFalse(Inspection.objects.filter(unit=self.unit_health).exists())
 
     def test_overlapping_assignment_is_refused(self):
         team = staffed_team(self, self.round)
-        services.inspection_create(actor=self.office, team=team, units=[self.unit_edu],
-                                   data=dates())
-        team2 = services.team_create(actor=self.office, round=self.round)
-        with self.assertRaises(DomainError) as ctx:
-            services.member_add(actor=self.office, team=team2, inspector=self.insp_a1)
-        self.assertEqual(ctx.exception.code, "overlap")
-        later = services.round_create(actor=self.office, committee=self.county, data={
+        inspection_create(actor=self.office, team=team, units=[self.unit_edu],
+                          data=dates())
+        team2 = team_create(actor=self.office, round=self.round)
+        with self.assertRefused(DomainError, "周敏 is already on 第一巡察组 of", code="overlap"):
+            member_add(actor=self.office, team=team2, inspector=self.insp_a1)
+        later = round_create(actor=self.office, committee=self.county, data={
             "term": self.term, "kind": "regular", "planned_start": D(2026, 9, 1),
             "planned_end": D(2026, 11, 30)})
-        team3 = services.team_create(actor=self.office, round=later)
-        services.member_add(actor=self.office, team=team3, inspector=self.insp_a1)
+        team3 = team_create(actor=self.office, round=later)
+        member_add(actor=self.office, team=team3, inspector=self.insp_a1)
 
     def test_one_leader_per_team(self):
         team = staffed_team(self, self.round)
-        with self.assertRaises(DomainError):
-            services.member_add(actor=self.office, team=team, inspector=self.insp_a4,
-                                position=TeamPosition.LEADER)
+        with self.assertRefused(DomainError, "The team already has a leader."):
+            member_add(actor=self.office, team=team, inspector=self.insp_a4,
+                       position=TeamPosition.LEADER)
 
     def test_rotation_warnings(self):
         team = staffed_team(self, self.round)
-        services.inspection_create(actor=self.office, team=team, units=[self.unit_edu],
-                                   data=dates())
+        inspection_create(actor=self.office, team=team, units=[self.unit_edu],
+                          data=dates())
         later = approved_round(self, start=D(2026, 9, 1), end=D(2026, 11, 30))
-        team2 = services.team_create(actor=self.office, round=later)
-        services.member_add(actor=self.office, team=team2, inspector=self.insp_a1,
-                            position=TeamPosition.LEADER)
-        services.member_add(actor=self.office, team=team2, inspector=self.insp_a2)
-        _m, warnings = services.member_add(actor=self.office, team=team2,
-                                           inspector=self.insp_a3)
+        team2 = team_create(actor=self.office, round=later)
+        member_add(actor=self.office, team=team2, inspector=self.insp_a1,
+                   position=TeamPosition.LEADER)
+        member_add(actor=self.office, team=team2, inspector=self.insp_a2)
+        _m, warnings = member_add(actor=self.office, team=team2,
+                                  inspector=self.insp_a3)
         self.assertIn("same_makeup", {w.code for w in warnings})
-        services.inspection_create(actor=self.office, team=team2, units=[self.unit_edu],
-                                   data=dates(D(2026, 9, 7)))
+        inspection_create(actor=self.office, team=team2, units=[self.unit_edu],
+                          data=dates(D(2026, 9, 7)))
         from xuncha.inspections.conflicts import rotation_warnings
 
         self.assertIn("leader_again", {w.code for w in rotation_warnings(team=team2)})
 
 
-class InspectionTests(WorldTestCase):
+class InspectionTests(EnglishTestCase):
     def test_one_team_two_targets(self):
         r = approved_round(self)
         team = staffed_team(self, r)
-        created = services.inspection_create(actor=self.office, team=team,
-                                             units=[self.unit_edu, self.unit_health],
-                                             data=dates())
+        created = inspection_create(actor=self.office, team=team,
+                                    units=[self.unit_edu, self.unit_health],
+                                    data=dates())
         self.assertEqual(len(created), 2)
         self.assertNotEqual(created[0].public_code, created[1].public_code)
-        services.inspection_update(actor=self.office, inspection=created[1], data={
+        inspection_update(actor=self.office, inspection=created[1], data={
             "petition_deadline": D(2026, 4, 10)})
         created[0].refresh_from_db()
         self.assertEqual(created[0].petition_deadline, D(2026, 4, 18))
@@ -193,30 +217,32 @@ class InspectionTests(WorldTestCase):
     def test_bad_dates_are_refused(self):
         team = staffed_team(self, approved_round(self))
         cases = [
-            dates() | {"period_end": D(2026, 3, 1)},
-            dates() | {"petition_deadline": D(2026, 3, 1)},
-            dates() | {"stationed_on": D(2026, 12, 1)},
-            dates() | {"petition_deadline": D(2026, 12, 1)},
+            (dates() | {"period_end": D(2026, 3, 1)}, "The on-site period ends before it starts."),
+            (dates() | {"petition_deadline": D(2026, 3, 1)},
+             "The petition deadline is before the stationing date."),
+            (dates() | {"stationed_on": D(2026, 12, 1)},
+             "The stationing date must fall within the on-site period."),
+            (dates() | {"petition_deadline": D(2026, 12, 1)},
+             "The petition deadline is after the team leaves."),
         ]
-        for data in cases:
-            with self.assertRaises(DomainError):
-                services.inspection_create(actor=self.office, team=team, units=[self.unit_edu],
-                                           data=data)
+        for data, reason in cases:
+            with self.assertRefused(DomainError, reason):
+                inspection_create(actor=self.office, team=team, units=[self.unit_edu],
+                                  data=data)
         self.assertEqual(Inspection.objects.count(), 0)
 
     def test_target_outside_jurisdiction_unless_escalated(self):
         team = staffed_team(self, approved_round(self))
-        with self.assertRaises(DomainError) as ctx:
-            services.inspection_create(actor=self.office, team=team, units=[self.unit_b],
-                                       data=dates())
-        self.assertEqual(ctx.exception.code, "jurisdiction")
+        with self.assertRefused(DomainError, "清溪县教育局 is not under this committee's jurisdiction.",
+                                code="jurisdiction"):
+            inspection_create(actor=self.office, team=team, units=[self.unit_b], data=dates())
         # A city round of kind "escalated" may inspect a county's village.
-        city_round = services.round_create(actor=self.city_office, committee=self.city, data={
+        city_round = round_create(actor=self.city_office, committee=self.city, data={
             "term": self.city_term, "kind": RoundKind.ESCALATED,
             "planned_start": D(2026, 3, 2), "planned_end": D(2026, 6, 30)})
-        city_team = services.team_create(actor=self.city_office, round=city_round)
-        inspection = services.inspection_create(actor=self.city_office, team=city_team,
-                                                units=[self.village], data=dates())[0]
+        city_team = team_create(actor=self.city_office, round=city_round)
+        inspection = inspection_create(actor=self.city_office, team=city_team,
+                                       units=[self.village], data=dates())[0]
         self.assertTrue(inspection.escalated)
 
     def test_revisit_links_the_earlier_inspection(self):
@@ -225,76 +251,77 @@ class InspectionTests(WorldTestCase):
                                        kind=RoundKind.REVISIT)
         team = staffed_team(self, revisit_round, members=[(self.insp_a4, TeamPosition.LEADER),
                                                           (self.insp_a5, TeamPosition.MEMBER)])
-        with self.assertRaises(DomainError):
-            services.inspection_create(actor=self.office, team=team, units=[self.unit_edu],
-                                       data=dates(D(2026, 9, 7)))
-        revisit = services.inspection_create(actor=self.office, team=team,
-                                             units=[self.unit_edu], data=dates(D(2026, 9, 7)),
-                                             revisit_of=first)[0]
+        with self.assertRefused(DomainError, "A revisit (回头看) names the earlier inspection"):
+            inspection_create(actor=self.office, team=team, units=[self.unit_edu],
+                              data=dates(D(2026, 9, 7)))
+        revisit = inspection_create(actor=self.office, team=team,
+                                    units=[self.unit_edu], data=dates(D(2026, 9, 7)),
+                                    revisit_of=first)[0]
         self.assertEqual(revisit.revisit_of, first)
 
     def test_transitions_with_preconditions(self):
         team = staffed_team(self, approved_round(self))
-        inspection = services.inspection_create(actor=self.office, team=team,
-                                                units=[self.unit_edu], data=dates())[0]
-        with self.assertRaises(DomainError) as ctx:
-            services.inspection_station(actor=self.office, inspection=inspection)
-        self.assertIn("channel", ctx.exception.message.lower() + "channel")
-        services.channel_add(actor=self.office, inspection=inspection, data={
+        inspection = inspection_create(actor=self.office, team=team,
+                                       units=[self.unit_edu], data=dates())[0]
+        with self.assertRefused(DomainError, "The team cannot be stationed yet: no contact channel "
+                                "is published.", code="precondition"):
+            inspection_station(actor=self.office, inspection=inspection)
+        channel_add(actor=self.office, inspection=inspection, data={
             "kind": ChannelKind.POSTAL, "value": "东湖区A001号邮政专用信箱"})
-        inspection = services.inspection_station(actor=self.office, inspection=inspection)
+        inspection = inspection_station(actor=self.office, inspection=inspection)
         self.assertEqual(inspection.status, InspectionStatus.STATIONED)
-        with mock.patch("xuncha.inspections.services.timezone.localdate",
-                        return_value=D(2026, 3, 1)):
-            with self.assertRaises(DomainError):
-                services.inspection_begin_onsite(actor=self.office, inspection=inspection)
-        with mock.patch("xuncha.inspections.services.timezone.localdate",
-                        return_value=D(2026, 3, 9)):
-            inspection = services.inspection_begin_onsite(actor=self.team, inspection=inspection)
-            with self.assertRaises(DomainError):  # intake still open
-                services.inspection_begin_reporting(actor=self.office, inspection=inspection)
-        with mock.patch("xuncha.inspections.services.timezone.localdate",
-                        return_value=D(2026, 4, 19)):
-            inspection = services.inspection_begin_reporting(actor=self.office,
-                                                             inspection=inspection)
+        with mock.patch(TODAY, return_value=D(2026, 3, 1)):
+            with self.assertRefused(DomainError, "On-site work begins on the stationing date "
+                                    "(2026-03-09).", code="precondition"):
+                inspection_begin_onsite(actor=self.office, inspection=inspection)
+        with mock.patch(TODAY, return_value=D(2026, 3, 9)):
+            inspection = inspection_begin_onsite(actor=self.team, inspection=inspection)
+            with self.assertRefused(DomainError, "Petition intake is open until 2026-04-18",
+                                    code="precondition"):
+                inspection_begin_reporting(actor=self.office, inspection=inspection)
+        with mock.patch(TODAY, return_value=D(2026, 4, 19)):
+            inspection = inspection_begin_reporting(actor=self.office,
+                                                    inspection=inspection)
         self.assertEqual(inspection.status, InspectionStatus.REPORTING)
-        with self.assertRaises(DomainError):
-            services.inspection_update(actor=self.office, inspection=inspection,
-                                       data={"scope_text": "x"})
+        with self.assertRefused(DomainError, "The on-site work is over; its dates can no longer"):
+            inspection_update(actor=self.office, inspection=inspection,
+                              data={"scope_text": "x"})
 
     def test_unapproved_round_cannot_station(self):
-        r = services.round_create(actor=self.office, committee=self.county, data={
+        r = round_create(actor=self.office, committee=self.county, data={
             "term": self.term, "kind": "regular", "planned_start": D(2026, 3, 2),
             "planned_end": D(2026, 6, 30)})
         team = staffed_team(self, r)
-        inspection = services.inspection_create(actor=self.office, team=team,
-                                                units=[self.unit_edu], data=dates())[0]
-        services.channel_add(actor=self.office, inspection=inspection, data={
+        inspection = inspection_create(actor=self.office, team=team,
+                                       units=[self.unit_edu], data=dates())[0]
+        channel_add(actor=self.office, inspection=inspection, data={
             "kind": ChannelKind.PHONE, "value": "0791-86001234"})
-        with self.assertRaises(DomainError) as ctx:
-            services.inspection_station(actor=self.office, inspection=inspection)
-        self.assertEqual(ctx.exception.code, "precondition")
+        with self.assertRefused(DomainError, "the round is not approved by the leading group",
+                                code="precondition"):
+            inspection_station(actor=self.office, inspection=inspection)
 
     def test_optimistic_locking(self):
         inspection = stationed_inspection(self)
         stale = inspection.version
-        services.inspection_update(actor=self.office, inspection=inspection,
-                                   data={"scope_text": "第一次"}, version=stale)
-        with self.assertRaises(Conflict):
-            services.inspection_update(actor=self.team, inspection=inspection,
-                                       data={"scope_text": "第二次"}, version=stale)
+        inspection_update(actor=self.office, inspection=inspection,
+                          data={"scope_text": "第一次"}, version=stale)
+        with self.assertRefused(Conflict, "Someone else changed this record", code="conflict"):
+            inspection_update(actor=self.team, inspection=inspection,
+                              data={"scope_text": "第二次"}, version=stale)
         inspection.refresh_from_db()
         self.assertEqual(inspection.scope_text, "第一次")
 
     def test_channel_validation(self):
         inspection = stationed_inspection(self)
-        for data in ({"kind": ChannelKind.PHONE, "value": "call me"},
-                     {"kind": ChannelKind.EMAIL, "value": "no-at-sign"},
-                     {"kind": "fax", "value": "123456"}):
-            with self.assertRaises(DomainError):
-                services.channel_add(actor=self.office, inspection=inspection, data=data)
-        with self.assertRaises(Forbidden):
-            services.channel_add(actor=self.team_b, inspection=inspection, data={
+        for data, reason in (
+                ({"kind": ChannelKind.PHONE, "value": "call me"}, "This is not a phone number."),
+                ({"kind": ChannelKind.EMAIL, "value": "no-at-sign"},
+                 "This is not an e-mail address."),
+                ({"kind": "fax", "value": "123456"}, "Unknown kind of channel.")):
+            with self.assertRefused(DomainError, reason):
+                channel_add(actor=self.office, inspection=inspection, data=data)
+        with self.assertRefused(Forbidden, "Only the inspection office or the team's leaders"):
+            channel_add(actor=self.team_b, inspection=inspection, data={
                 "kind": ChannelKind.PHONE, "value": "0791-86001234"})
 
 
@@ -316,8 +343,8 @@ class PageTests(WorldTestCase):
 
     def test_planned_inspection_has_no_public_page(self):
         team = staffed_team(self, approved_round(self))
-        inspection = services.inspection_create(actor=self.office, team=team,
-                                                units=[self.unit_edu], data=dates())[0]
+        inspection = inspection_create(actor=self.office, team=team,
+                                       units=[self.unit_edu], data=dates())[0]
         response = self.client.get(reverse("public:notice", args=[inspection.public_code]))
         self.assertEqual(response.status_code, 404)
         self.assertEqual(self.client.get(reverse("public:notice", args=["nope"])).status_code,
