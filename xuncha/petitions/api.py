@@ -24,7 +24,7 @@ from xuncha.lib.apipaging import MAX_INT
 from xuncha.lib.errors import DomainError, NotFound
 from xuncha.web.access import api_public
 
-from . import duplicates, intake, receipts, triage
+from . import duplicates, intake, openings, receipts, triage
 from . import files as petition_files
 from . import public as guard
 from . import selectors as sel
@@ -157,10 +157,14 @@ def public_challenge(request: HttpRequest, target: str = "") -> dict[str, Any]:
 
 
 @router.post("/public/reports", auth=None, url_name="public_report",
-             response={201: ReceiptOut, 400: Error, 404: Error, 429: Refusal},
+             response={201: ReceiptOut, 400: Error, 403: Error, 404: Error, 415: Error,
+                       429: Refusal},
              summary="Report a problem to an inspection team (anonymous allowed)")
 @api_public
 def public_report(request: HttpRequest, payload: ReportIn) -> tuple[int, dict[str, Any]]:
+    refused = _cross_site(request)
+    if refused:
+        return refused
     inspection = inspection_by_public_code(payload.target)
     pow_in = payload.pow or PowIn(challenge="", nonce="")
     reporter = None
@@ -186,6 +190,15 @@ def public_report(request: HttpRequest, payload: ReportIn) -> tuple[int, dict[st
     return 201, {"receipt": receipt}
 
 
+def _cross_site(request: HttpRequest) -> tuple[int, dict[str, str]] | None:
+    try:
+        guard.refuse_cross_site(request)
+    except DomainError as exc:
+        return (415 if exc.code == "json_required" else 403), {"error": exc.code,
+                                                               "message": exc.message}
+    return None
+
+
 def _by_receipt(request: HttpRequest, receipt: object) -> Petition:
     guard.admit_lookup(request)  # DomainError rate_limited → 429 below
     petition = receipts.petition_by_receipt(receipt)
@@ -201,11 +214,14 @@ def _refused(exc: DomainError) -> tuple[int, dict[str, str]]:
 
 
 @router.post("/public/reports/status", auth=None, url_name="public_report_status",
-             response={200: StatusOut, 404: Error, 429: Error},
+             response={200: StatusOut, 403: Error, 404: Error, 415: Error, 429: Error},
              summary="The status of a report and the team's questions, by receipt")
 @api_public
 def public_report_status(request: HttpRequest, payload: ReceiptIn
                          ) -> tuple[int, dict[str, Any]]:
+    refused = _cross_site(request)
+    if refused:
+        return refused
     try:
         petition = _by_receipt(request, payload.receipt)
     except NotFound:
@@ -216,10 +232,14 @@ def public_report_status(request: HttpRequest, payload: ReceiptIn
 
 
 @router.post("/public/reports/add", auth=None, url_name="public_report_add",
-             response={200: StatusOut, 400: Error, 404: Error, 429: Error},
+             response={200: StatusOut, 400: Error, 403: Error, 404: Error, 415: Error,
+                       429: Error},
              summary="Add information or answer the team's question, by receipt")
 @api_public
 def public_report_add(request: HttpRequest, payload: AddIn) -> tuple[int, dict[str, Any]]:
+    refused = _cross_site(request)
+    if refused:
+        return refused
     try:
         petition = _by_receipt(request, payload.receipt)
         intake.reporter_add(petition=petition, text=payload.text,
@@ -321,15 +341,19 @@ def petition_list(request: HttpRequest, filters: Query[PetitionFilters]) -> dict
     return {"items": rows[:limit], "next": next_cursor}
 
 
-def _detail(petition: Petition) -> dict[str, Any]:
+def _detail(petition: Petition, *, user: User) -> dict[str, Any]:
+    """The page's answer: duplicates the reader may not open are not listed (nor hinted)."""
     transfer = getattr(petition, "transfer", None)
+    candidates = {d["id"]: d for d in petition.possible_duplicates}
+    visible = set(sel.petitions_visible_to(user=user).filter(pk__in=candidates)
+                  .values_list("pk", flat=True)) if candidates else set()
     data = PetitionOut.from_orm(petition).dict()
     return data | {
         "subjects": [SubjectOut.from_orm(s).dict() for s in petition.subjects.all()],
         "reporter_id_number_masked": petition.reporter_id_number_masked,
         "reporter_address_masked": petition.reporter_address_masked,
         "suggestion": triage.suggestion_for(petition),
-        "possible_duplicates": petition.possible_duplicates,
+        "possible_duplicates": [d for pk, d in candidates.items() if pk in visible],
         "triage_note": petition.triage_note,
         "transfer": None if transfer is None else {
             "department": transfer.department, "transferred_on": transfer.transferred_on,
@@ -340,7 +364,10 @@ def _detail(petition: Petition) -> dict[str, Any]:
 @router.get("/petitions/{petition_id}", response=PetitionDetailOut,
             summary="One petition (identity masked)")
 def petition_get(request: HttpRequest, petition_id: int) -> dict[str, Any]:
-    return _detail(access_petition_page(user=_user(request), pk=petition_id))
+    user = _user(request)
+    petition = access_petition_page(user=user, pk=petition_id)
+    openings.petition_opened(actor=user, petition=petition, via="api")
+    return _detail(petition, user=user)
 
 
 class IntakeIn(Schema):
@@ -371,7 +398,7 @@ def petition_create(request: HttpRequest, payload: IntakeIn) -> tuple[int, dict[
         subjects=[{"name": s.name, "position": s.position, "unit_name": s.unit}
                   for s in payload.subjects],
         reporter=Reporter(**payload.reporter.dict()) if payload.reporter else None)
-    return 201, _detail(sel.petition_reloaded(petition))
+    return 201, _detail(sel.petition_reloaded(petition), user=user)
 
 
 class TriageIn(Schema):
@@ -407,4 +434,4 @@ def petition_triage(request: HttpRequest, petition_id: int, payload: TriageIn
         triage.petition_mark_late(actor=user, petition=petition)
     else:
         raise DomainError(_("Unknown action."), field="action")
-    return _detail(sel.petition_reloaded(petition))
+    return _detail(sel.petition_reloaded(petition), user=user)

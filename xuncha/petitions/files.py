@@ -1,6 +1,8 @@
-"""Checking and cleaning attachments: type by content (not by name), size, and images
-re-encoded so that EXIF and GPS metadata never reach storage; storing them with a petition
-or a message, all or nothing."""
+"""Checking and cleaning attachments: type by content (not by name), size, and everything
+that may name the author removed (``xuncha.lib.metadata``) before any member of staff can
+open the file; storing them with a petition or a message, all or nothing. Files of an
+anonymous report are stored under neutral names (附件1.pdf), since a file's own name
+often is its author's."""
 
 import codecs
 import contextlib
@@ -15,20 +17,25 @@ from django.core.files.base import ContentFile
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
+from xuncha.lib import metadata
 from xuncha.lib.errors import DomainError
 
 from .models import Petition, PetitionAttachment, PetitionMessage
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_FILES = 5
-MAX_PIXELS = 40_000_000
 _CONTROL = frozenset(chr(c) for c in (*range(0, 9), 11, *range(14, 32), 127))
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf",
-              "text/plain": ".txt", DOCX: ".docx", XLSX: ".xlsx"}
+DOCX = metadata.DOCX
+XLSX = metadata.XLSX
+PPTX = metadata.PPTX
+EXTENSIONS = {metadata.JPEG: ".jpg", metadata.PNG: ".png", metadata.PDF: ".pdf",
+              metadata.TEXT: ".txt", DOCX: ".docx", XLSX: ".xlsx", PPTX: ".pptx"}
 #: What the forms say is accepted (the check itself is by content, see ``sniff``).
-ACCEPT = ".jpg,.jpeg,.png,.pdf,.docx,.xlsx,.txt"
+ACCEPT = ".jpg,.jpeg,.png,.pdf,.docx,.xlsx,.pptx,.txt"
+#: Compound-file (OLE) documents: .doc/.xls/.ppt, and any password-protected Office file.
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: The stored name of an anonymous report's files: ``附件1.pdf``, ``附件2.docx`` …
+NEUTRAL_NAME = "附件{n}{extension}"
 
 
 @dataclass
@@ -70,6 +77,8 @@ def sniff(data: bytes) -> str | None:
             return DOCX
         if "xl/workbook.xml" in names:
             return XLSX
+        if "ppt/presentation.xml" in names:
+            return PPTX
         return None
     if b"\x00" not in data[:4096]:
         for encoding in ("utf-8", "gb18030"):
@@ -83,71 +92,6 @@ def sniff(data: bytes) -> str | None:
                 return None  # binary data that happens to decode
             return "text/plain"
     return None
-
-
-def strip_image_metadata(data: bytes, content_type: str) -> bytes:
-    """Re-encode the pixels only: EXIF (including GPS), XMP, comments and text chunks go."""
-    from PIL import Image, ImageOps
-
-    try:
-        with Image.open(io.BytesIO(data)) as opened:
-            image: Image.Image = opened
-            if image.width * image.height > MAX_PIXELS:
-                raise DomainError(_("The image is too large (at most 40 million pixels)."),
-                                  code="file_too_large", field="attachments")
-            image.load()
-            image = ImageOps.exif_transpose(image)  # keep the visible orientation
-            if image.mode in ("P", "PA", "LA", "I;16"):
-                image = image.convert("RGBA")
-            pixels = Image.frombytes(image.mode, image.size, image.tobytes())
-            out = io.BytesIO()
-            if content_type == "image/jpeg":
-                if pixels.mode not in ("RGB", "L"):
-                    pixels = pixels.convert("RGB")
-                pixels.save(out, format="JPEG", quality=90)
-            else:
-                pixels.save(out, format="PNG")
-            return out.getvalue()
-    except DomainError:
-        raise
-    except Exception as exc:  # Pillow raises many kinds on broken images
-        raise DomainError(_("The image cannot be read."), code="file_type",
-                          field="attachments") from exc
-
-
-OFFICE_METADATA = {
-    # Author, last editor, company and the like: who wrote the document.
-    "docProps/core.xml": (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                          b'<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/'
-                          b'package/2006/metadata/core-properties"/>'),
-    "docProps/app.xml": (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                         b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/'
-                         b'2006/extended-properties"/>'),
-}
-
-
-def strip_office_metadata(data: bytes) -> bytes:
-    """Word and Excel files keep the author's name in ``docProps``: those parts are
-    replaced by empty ones; every other part is copied unchanged."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as source:
-            infos = source.infolist()
-            if sum(i.file_size for i in infos) > 20 * MAX_BYTES or len(infos) > 5000:
-                raise DomainError(_("The document is too large once unpacked."),
-                                  code="file_too_large", field="attachments")
-            out = io.BytesIO()
-            with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-                for info in infos:
-                    if info.filename in OFFICE_METADATA:
-                        target.writestr(info.filename, OFFICE_METADATA[info.filename])
-                    else:
-                        target.writestr(info, source.read(info.filename))
-            return out.getvalue()
-    except DomainError:
-        raise
-    except Exception as exc:  # broken archives
-        raise DomainError(_("The document cannot be read."), code="file_type",
-                          field="attachments") from exc
 
 
 def safe_name(name: str) -> str:
@@ -166,15 +110,21 @@ def clean_upload(name: str, data: bytes) -> CleanFile:
     if len(data) > MAX_BYTES:
         raise DomainError(_("The file %(name)s is larger than 10 MB.") % {"name": name},
                           code="file_too_large", field="attachments")
+    if data.startswith(OLE_MAGIC):
+        raise metadata.Uncleanable(
+            _("%(name)s is an old-format or password-protected Office document, which cannot "
+              "be checked for its author's name. Save it as .docx, .xlsx or .pptx without a "
+              "password and attach that.") % {"name": name}, code="file_encrypted")
     content_type = sniff(data)
     if content_type is None:
-        raise DomainError(_("%(name)s: only images (JPEG, PNG), PDF, Word, Excel and text files "
-                            "are accepted.") % {"name": name}, code="file_type",
+        raise DomainError(_("%(name)s: only images (JPEG, PNG), PDF, Word, Excel, PowerPoint "
+                            "and text files are accepted.") % {"name": name}, code="file_type",
                           field="attachments")
-    if content_type.startswith("image/"):
-        data = strip_image_metadata(data, content_type)
-    elif content_type in (DOCX, XLSX):
-        data = strip_office_metadata(data)
+    try:
+        data = metadata.clean(data, content_type)
+    except DomainError as exc:
+        exc.message = f"{name}: {exc.message}"
+        raise
     return CleanFile(name=name, content_type=content_type, data=data)
 
 
@@ -213,9 +163,15 @@ def files_kept_only_on_success() -> Iterator[list[FieldFile]]:
 
 def files_store(petition: Petition, files: Iterable[CleanFile], written: list[FieldFile],
                 message: PetitionMessage | None = None) -> None:
-    """Store cleaned files as attachments of ``petition`` (or of one of its messages)."""
+    """Store cleaned files as attachments of ``petition`` (or of one of its messages); an
+    anonymous report's files get neutral names."""
+    number = petition.attachments.count() if petition.anonymous else 0
     for clean in files:
-        row = PetitionAttachment(petition=petition, message=message, name=clean.name,
+        name = clean.name
+        if petition.anonymous:
+            number += 1
+            name = NEUTRAL_NAME.format(n=number, extension=clean.extension)
+        row = PetitionAttachment(petition=petition, message=message, name=name,
                                  content_type=clean.content_type, size=len(clean.data),
                                  sha256=clean.sha256)
         row.file.save(clean.storage_name(), clean.as_content_file(), save=False)

@@ -1,10 +1,11 @@
 """Holding off floods of public submissions and receipt guessing without any outside service.
 
 Who is counted
-    A *client* is its address (``REMOTE_ADDR``, or the first ``X-Forwarded-For`` entry when
-    ``XUNCHA_TRUST_X_FORWARDED_FOR`` is on), hashed with SHA-256 under the secret key and the
-    day's date. Only that hash, inside the cache key of a counter that expires with its window,
-    is ever kept; the petition and its audit event hold no address and no user agent.
+    A *client* is its address (``REMOTE_ADDR``, or the rightmost ``X-Forwarded-For`` entry
+    that is not one of ``XUNCHA_TRUSTED_PROXIES``: ``xuncha.lib.clientaddr``), hashed with
+    SHA-256 under the secret key and the day's date. Only that hash, inside the cache key of
+    a counter that expires with its window, is ever kept; the petition and its audit event
+    hold no address and no user agent.
     A *target* is the public code of the inspection reported to.
 
 What is limited (fixed windows in the shared cache, ``xuncha.lib.ratelimit``)
@@ -38,6 +39,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xuncha.lib import ratelimit
+from xuncha.lib.clientaddr import client_address
 from xuncha.lib.errors import DomainError
 
 from . import pow as proof
@@ -63,13 +65,21 @@ def setting(name: str, default: int | None = None) -> int:
     return int(value)
 
 
-def client_address(request: HttpRequest) -> str:
-    address = request.META.get("REMOTE_ADDR", "")
-    if getattr(settings, "XUNCHA_TRUST_X_FORWARDED_FOR", False) or (
-            os.environ.get("XUNCHA_TRUST_X_FORWARDED_FOR") == "1"):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        address = forwarded.split(",")[0].strip() or address
-    return address
+def refuse_cross_site(request: HttpRequest) -> None:
+    """The public API takes JSON only, and never from another site's page: a form or a
+    ``text/plain`` fetch from a foreign page (which needs no CORS preflight) would let any web
+    page file reports through its visitors. Mini-programs and apps send no ``Origin``."""
+    content_type = request.META.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
+    if content_type != "application/json":
+        raise DomainError(_("Send the request as JSON (Content-Type: application/json)."),
+                          code="json_required")
+    origin = request.META.get("HTTP_ORIGIN", "")
+    fetch_site = request.META.get("HTTP_SEC_FETCH_SITE", "")
+    own = f"{request.scheme}://{request.get_host()}"
+    allowed = {own, *getattr(settings, "CSRF_TRUSTED_ORIGINS", [])}
+    if (origin and origin not in allowed) or fetch_site == "cross-site":
+        raise DomainError(_("Reports are accepted from this site's own pages and from apps, "
+                            "not from other web sites."), code="foreign_origin")
 
 
 def client_key(request: HttpRequest) -> str:

@@ -25,7 +25,7 @@ from xuncha.web.forms import add_domain_error
 from xuncha.web.paging import keyset_paginate
 from xuncha.web.responses import xlsx_response
 
-from . import duplicates, identity, intake, receipts, triage
+from . import duplicates, identity, intake, openings, receipts, triage
 from . import files as petition_files
 from . import public as guard
 from . import selectors as sel
@@ -215,7 +215,9 @@ def _detail_page(request: AuthedHttpRequest, petition: Petition, *,
 def petition_detail_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Everything about one petition, and what the handler can do with it. Anyone but the
     committee's office and the inspection's team gets the 404 of a missing petition."""
-    return _detail_page(request, access_petition_page(user=request.user, pk=pk))
+    petition = access_petition_page(user=request.user, pk=pk)
+    openings.petition_opened(actor=request.user, petition=petition, via="page")
+    return _detail_page(request, petition)
 
 
 def _invalid(request: AuthedHttpRequest, petition: Petition, name: str,
@@ -383,6 +385,7 @@ def attachment_view(request: AuthedHttpRequest, pk: int, file_pk: int) -> HttpRe
         handle = row.file.open("rb")
     except FileNotFoundError:
         raise NotFound() from None
+    openings.attachment_opened(actor=request.user, attachment=row, via="page")
     response = FileResponse(handle, as_attachment=True, filename=row.name,
                             content_type=row.content_type)
     response["X-Content-Type-Options"] = "nosniff"

@@ -34,6 +34,13 @@ def at(day: datetime.date, hour: int = 10, minute: int = 0) -> datetime.datetime
 NOW = at(D(2026, 3, 20))
 
 
+def real_pdf() -> bytes:
+    """A PDF written by LibreOffice (see ``xuncha/lib/tests/fixtures``)."""
+    from pathlib import Path
+
+    return (Path(__file__).resolve().parents[2] / "lib/tests/fixtures/report.pdf").read_bytes()
+
+
 def jpeg_with_gps() -> bytes:
     from PIL import Image
 

@@ -10,7 +10,7 @@ from xuncha.lib.errors import DomainError
 from xuncha.lib.testing import RefusalAssertions
 from xuncha.petitions.files import MAX_BYTES, clean_upload, clean_uploads, safe_name
 
-from .base import jpeg_with_gps
+from .base import jpeg_with_gps, real_pdf
 
 
 def office_file(author: str, main: str = "word/document.xml") -> bytes:
@@ -66,7 +66,7 @@ class AttachmentTests(RefusalAssertions):
                 clean_upload(name, data)
         self.assertEqual(clean_upload("notes.bin", "情况说明".encode("gb18030")).content_type,
                          "text/plain")
-        self.assertEqual(clean_upload("x", b"%PDF-1.7\n...").content_type, "application/pdf")
+        self.assertEqual(clean_upload("x", real_pdf()).content_type, "application/pdf")
         # A UTF-8 character cut at the 64 KiB sample boundary is still text.
         self.assertEqual(clean_upload("t.txt", "字".encode() * 30000).content_type, "text/plain")
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from xuncha.petitions import identity, intake, triage
 from xuncha.petitions.models import Petition, PetitionAttachment
 
-from .base import NEAR, TEXT, D, PetitionBase, at
+from .base import NEAR, TEXT, D, PetitionBase, at, real_pdf
 
 
 def formset(*rows, prefix="subjects", total=3):
@@ -27,7 +27,7 @@ class IntakePageTests(PetitionBase):
             {"name": "李某", "unit_name": "某配送公司"}) | {
             "channel": "letter", "received_at": "2026-03-19T09:30", "unit": self.unit_edu.pk,
             "content": TEXT, "reporter_name": "王小明", "reporter_phone": "13812345678",
-            "attachments": SimpleUploadedFile("scan.pdf", b"%PDF-1.4 scan")})
+            "attachments": SimpleUploadedFile("scan.pdf", real_pdf())})
         petition = Petition.objects.get()
         self.assertRedirects(response, reverse("petitions:detail", args=[petition.pk]))
         self.assertEqual((petition.channel, petition.received_at, petition.inspection,

@@ -9,7 +9,7 @@ from xuncha.lib.errors import DomainError, Forbidden
 from xuncha.petitions import selectors
 from xuncha.petitions.models import Petition, PetitionSubject, Route
 
-from .base import TEXT, D, PetitionBase, at
+from .base import TEXT, D, PetitionBase, at, real_pdf
 
 
 class RoutingTests(PetitionBase):
@@ -133,7 +133,7 @@ class AllOrNothingTests(PetitionBase):
 
         from xuncha.petitions.files import clean_upload
 
-        scan = clean_upload("scan.pdf", b"%PDF-1.4 scan")
+        scan = clean_upload("scan.pdf", real_pdf())
         with mock.patch("xuncha.petitions.intake.event_record",
                         side_effect=RuntimeError("audit down")), \
                 self.assertRaises(RuntimeError):
