@@ -46,12 +46,21 @@ class Reporter:
 
 
 def masks(reporter: Reporter) -> dict[str, str]:
-    """What staff see: 李** · 139****8888 · 3601**************34 · 东湖区****."""
+    """What staff see: 李** · *********88 · ****************34 · ****.
+
+    Enough to tell two reporters apart on a page, too little to confirm a guess: with the
+    last two digits of a phone number a list of suspects is narrowed a hundredfold at most,
+    where seven of eleven digits left about ten thousand numbers to try. The address shows
+    only that one was given."""
     return {"reporter_name_masked": fieldcrypto.mask(reporter.name),
-            "reporter_phone_masked": fieldcrypto.mask(reporter.phone, keep_start=3, keep_end=4),
-            "reporter_id_number_masked": fieldcrypto.mask(reporter.id_number, keep_start=4,
+            "reporter_phone_masked": fieldcrypto.mask(reporter.phone, keep_start=0, keep_end=2),
+            "reporter_id_number_masked": fieldcrypto.mask(reporter.id_number, keep_start=0,
                                                           keep_end=2),
-            "reporter_address_masked": fieldcrypto.mask(reporter.address, keep_start=3)[:64]}
+            "reporter_address_masked": ADDRESS_GIVEN if reporter.address else ""}
+
+
+#: The address's mask: that one was given, nothing of what it says.
+ADDRESS_GIVEN = "****"
 
 
 def set_identity(petition: Petition, reporter: Reporter | None) -> None:

@@ -23,7 +23,7 @@ class StaffApiTests(PetitionBase):
         body = created.json()
         self.assertEqual((body["route"], body["inspection_id"], body["reporter_phone_masked"],
                           body["subjects"][0]["name"], body["suggestion"]["category"]),
-                         ("inspection", self.inspection.pk, "138****5678", "张某", "integrity"))
+                         ("inspection", self.inspection.pk, "*********78", "张某", "integrity"))
         self.assertNotIn("13812345678", created.content.decode())
         second = self.api("/api/v1/petitions", {"channel": "letter", "content": LAND,
                                                 "inspection": self.inspection.pk}, **office)

@@ -64,7 +64,7 @@ class ImportTests(PetitionBase):
         self.assertEqual(letter.subjects.get().name, "张某")
         self.assertEqual((box.channel, box.box_location, box.route, box.anonymous,
                           box.reporter_phone_masked),
-                         ("box", "财政局大厅", Route.OFFICE, False, "139****0000"))
+                         ("box", "财政局大厅", Route.OFFICE, False, "*********00"))
 
     def test_all_or_nothing_when_a_row_fails_at_commit(self):
         rows = [GOOD[0], GOOD[0]]

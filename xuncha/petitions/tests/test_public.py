@@ -87,7 +87,7 @@ class PublicPageTests(PetitionBase):
         self.post({"content": TEXT, "reporter_name": "王小明", "reporter_phone": "13812345678"})
         petition = Petition.objects.get()
         self.assertFalse(petition.anonymous)
-        self.assertEqual(petition.reporter_phone_masked, "138****5678")
+        self.assertEqual(petition.reporter_phone_masked, "*********78")
         self.assertNotIn("13812345678", petition.reporter_phone)
         # Ticked "anonymous": whatever was typed in the identity fields is dropped.
         self.post({"content": TEXT, "anonymous": "on", "reporter_name": "王小明"})
