@@ -8,10 +8,18 @@ from django.core.files.base import ContentFile
 from xuncha.accounts.models import User
 from xuncha.accounts.roles import Role
 from xuncha.inspections.models import Inspection
-from xuncha.web.demo import DEMO_PASSWORD
+from xuncha.ops.demo import DEMO_PASSWORD, Demo
 
-from . import services
+from .measures import (
+    measure_add,
+    measure_close,
+    measure_evidence_add,
+    measure_mark_done,
+    measure_progress,
+)
 from .models import Phase
+from .plans import plan_decide, plan_review, plan_submit
+from .reports import notice_publish, report_review, report_submit
 
 D = datetime.date
 MEASURES = [
@@ -29,7 +37,7 @@ MEASURES = [
 ]
 
 
-def demo_step(demo) -> None:
+def demo_step(demo: Demo) -> None:
     office = demo.users["dh_office"]
     county = demo.committees["JZ-LJ-DH"]
     inspection = Inspection.objects.get(unit__code="JZ-LJ-DH-CZJ", round__number=1,
@@ -40,44 +48,44 @@ def demo_step(demo) -> None:
     liaison.save()
     demo.users[liaison.username] = liaison
     demo.logins.append((Role.LIAISON, liaison.username, DEMO_PASSWORD))
-    services.plan_submit(actor=liaison, inspection=inspection,
-                         text="一、总体要求……\n二、整改任务（问题清单、任务清单、责任清单）……",
-                         principal_name="区财政局党组书记", principal_email="czj-sj@example.gov.cn")
+    plan_submit(actor=liaison, inspection=inspection,
+                text="一、总体要求……\n二、整改任务（问题清单、任务清单、责任清单）……",
+                principal_name="区财政局党组书记", principal_email="czj-sj@example.gov.cn")
     plan = inspection.rectification_plan
-    services.plan_review(actor=office, plan=plan, complete=True, feasible=True)
-    services.plan_review(actor=demo.users["dh_jw"], plan=plan, complete=False, feasible=True,
-                         comment="对政府采购问题的整改措施不具体，未明确责任人和时限。")
-    services.plan_decide(actor=office, plan=plan, approve=False,
-                         note="请针对纪委监委意见修改完善后重新报送。")
-    services.plan_submit(actor=liaison, inspection=inspection,
-                         text="一、总体要求……\n二、整改任务（已细化政府采购问题整改措施）……")
+    plan_review(actor=office, plan=plan, complete=True, feasible=True)
+    plan_review(actor=demo.users["dh_jw"], plan=plan, complete=False, feasible=True,
+                comment="对政府采购问题的整改措施不具体，未明确责任人和时限。")
+    plan_decide(actor=office, plan=plan, approve=False,
+                note="请针对纪委监委意见修改完善后重新报送。")
+    plan_submit(actor=liaison, inspection=inspection,
+                text="一、总体要求……\n二、整改任务（已细化政府采购问题整改措施）……")
     for reviewer in (office, demo.users["dh_jw"], demo.users["dh_zzb"]):
-        services.plan_review(actor=reviewer, plan=plan, complete=True, feasible=True)
-    services.plan_decide(actor=office, plan=plan, approve=True, note="同意。")
+        plan_review(actor=reviewer, plan=plan, complete=True, feasible=True)
+    plan_decide(actor=office, plan=plan, approve=True, note="同意。")
     problems = list(inspection.feedback.problems.order_by("sequence"))
     for index, text, phase, leader, department, deadline, reason, closed in MEASURES:
-        measure = services.measure_add(actor=liaison, inspection=inspection,
-                                       problem=problems[index], data={
-                                           "text": text, "phase": phase,
-                                           "responsible_leader": leader,
-                                           "responsible_department": department,
-                                           "deadline": deadline, "deadline_reason": reason,
-                                           "handler_email": "czj-bgs@example.gov.cn"})
-        services.measure_progress(actor=liaison, measure=measure, text="已制定工作方案，正在推进。")
+        measure = measure_add(actor=liaison, inspection=inspection,
+                              problem=problems[index], data={
+                                  "text": text, "phase": phase,
+                                  "responsible_leader": leader,
+                                  "responsible_department": department,
+                                  "deadline": deadline, "deadline_reason": reason,
+                                  "handler_email": "czj-bgs@example.gov.cn"})
+        measure_progress(actor=liaison, measure=measure, text="已制定工作方案，正在推进。")
         if closed:
-            services.measure_evidence_add(actor=liaison, measure=measure, upload=ContentFile(
+            measure_evidence_add(actor=liaison, measure=measure, upload=ContentFile(
                 "整改佐证材料（示例）".encode(), name="整改佐证材料.txt"))
-            services.measure_mark_done(actor=liaison, measure=measure)
-            services.measure_close(actor=office, measure=measure,
-                                   note="经核查佐证材料并现场抽查，整改到位，同意销号。")
-    services.report_submit(actor=liaison, inspection=inspection,
-                           text="区财政局党组关于巡察整改进展情况的报告……",
-                           principal_text="党组书记组织落实巡察整改情况的报告……")
+            measure_mark_done(actor=liaison, measure=measure)
+            measure_close(actor=office, measure=measure,
+                          note="经核查佐证材料并现场抽查，整改到位，同意销号。")
+    report_submit(actor=liaison, inspection=inspection,
+                  text="区财政局党组关于巡察整改进展情况的报告……",
+                  principal_text="党组书记组织落实巡察整改情况的报告……")
     report = inspection.rectification_reports.get()
-    services.report_review(actor=office, report=report, accept=True, grade="good",
-                           main_problems_solved=True, transfers_handled=True,
-                           note="主要问题已基本整改，长期整改事项需持续推进。")
-    services.notice_publish(actor=office, inspection=inspection,
-                            title="中共东湖区财政局党组关于巡察整改进展情况的通报",
-                            body="根据区委统一部署，2024年3月至5月，区委第一巡察组对区财政局党组进行了巡察……"
-                                 "现将巡察整改进展情况予以公布。欢迎广大干部群众对整改落实情况进行监督。")
+    report_review(actor=office, report=report, accept=True, grade="good",
+                  main_problems_solved=True, transfers_handled=True,
+                  note="主要问题已基本整改，长期整改事项需持续推进。")
+    notice_publish(actor=office, inspection=inspection,
+                   title="中共东湖区财政局党组关于巡察整改进展情况的通报",
+                   body="根据区委统一部署，2024年3月至5月，区委第一巡察组对区财政局党组进行了巡察……"
+                        "现将巡察整改进展情况予以公布。欢迎广大干部群众对整改落实情况进行监督。")

@@ -67,8 +67,10 @@ class ProgressForm(forms.Form):
 
 class VerifyForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    note = forms.CharField(label=_("Verification note"), max_length=4000,
-                           widget=forms.Textarea(attrs={"rows": 3}))
+    # Required in the browser; an empty note is refused by the service, whose message
+    # says what the note is for (closing or returning).
+    note = forms.CharField(label=_("Verification note"), max_length=4000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 3, "required": True}))
 
 
 class EvidenceForm(forms.Form):

@@ -3,29 +3,36 @@ periodic sweep and the demo."""
 
 import datetime
 
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from xuncha.accounts.roles import Role
+from xuncha.accounts.models import User
 from xuncha.inspections import clocks
+from xuncha.inspections.models import Inspection
 from xuncha.lib import periodic
 from xuncha.web.registry import NavEntry
 
-from .access import can_open_measures, can_open_notifications
+from .access import (
+    can_open_measures,
+    can_open_notifications,
+    can_open_unit_desk,
+    can_see_rectification_clocks,
+)
 from .demo import demo_step
 
 PLAN_LABEL = _("Rectification plan due")
 REPORT_LABEL = _("Rectification report due")
 
 
-def rectification_deadlines(user, today: datetime.date) -> list[clocks.Deadline]:
-    from xuncha.findings.services import rectification_due_dates
+def rectification_deadlines(user: User, today: datetime.date) -> list[clocks.Deadline]:
+    from xuncha.inspections.clocks import rectification_due_dates
     from xuncha.inspections.models import InspectionStatus
 
     from .models import Plan, PlanStatus, RectificationReport, ReportState
     from .selectors import rectification_inspections
 
-    if user.role not in (Role.LIAISON, Role.OFFICE, Role.TEAM):
+    if not can_see_rectification_clocks(user=user):
         return []
     items = []
     qs = rectification_inspections(user=user).filter(
@@ -47,12 +54,12 @@ def rectification_deadlines(user, today: datetime.date) -> list[clocks.Deadline]
     return items
 
 
-def measure_deadlines(user, today: datetime.date) -> list[clocks.Deadline]:
+def measure_deadlines(user: User, today: datetime.date) -> list[clocks.Deadline]:
     """Open measures of the liaison's unit (the office sees them in the ledger lists)."""
     from .models import OPEN_MEASURE
     from .selectors import measures_visible_to
 
-    if user.role != Role.LIAISON:
+    if not can_open_unit_desk(user=user):
         return []
     items = []
     for m in measures_visible_to(user=user).filter(status__in=OPEN_MEASURE).order_by(
@@ -65,15 +72,15 @@ def measure_deadlines(user, today: datetime.date) -> list[clocks.Deadline]:
     return items
 
 
-def inspection_section(request, inspection):
+def inspection_section(request: HttpRequest, inspection: Inspection) -> dict | None:
     if inspection.feedback_on is None:
         return None
     return {"template": "rectification/_inspection_section.html",
             "url": reverse("rectification:overview", args=[inspection.pk])}
 
 
-def liaison_panel(user):
-    if user.role != Role.LIAISON:
+def liaison_panel(user: User) -> dict | None:
+    if not can_open_unit_desk(user=user):
         return None
     from .selectors import rectification_inspections
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from xuncha.lib.importing import Column, Importer, Preview, RowError, RowProblem, parse_bool
 
-from . import services
+from .measures import measure_progress
 from .models import Measure, MeasureStatus
 
 LEDGER_HEADERS = ["编号", "问题", "整改措施", "整改阶段", "责任领导", "责任部门", "完成时限",
@@ -68,6 +68,5 @@ class LedgerProgressImporter(Importer):
 
     def commit_rows(self, rows) -> int:
         for row in rows:
-            services.measure_progress(actor=self.actor, measure=row["measure"],
-                                      text=row["progress"])
+            measure_progress(actor=self.actor, measure=row["measure"], text=row["progress"])
         return len(rows)

@@ -6,6 +6,13 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xuncha.inspections.models import InspectionStatus
+
+#: The inspection's states in which the unit works on its rectification (from the feedback
+#: to the follow-up).
+RECTIFYING = (InspectionStatus.FEEDBACK, InspectionStatus.RECTIFYING,
+              InspectionStatus.RECTIFICATION_REPORTED, InspectionStatus.FOLLOW_UP)
+
 
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")

@@ -7,16 +7,28 @@
   they review plans and supervise rectification day to day.
 """
 
+import datetime
+
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from xuncha.accounts.models import User
 from xuncha.accounts.roles import Role
 from xuncha.inspections.models import Inspection
 
-from .models import OPEN_MEASURE, Measure, Notification, Plan, PublicNotice
+from .models import (
+    OPEN_MEASURE,
+    Measure,
+    MeasureEvidence,
+    MeasureStatus,
+    Notification,
+    Plan,
+    PlanVersion,
+    PublicNotice,
+)
 
 
-def rectification_inspections(*, user) -> QuerySet[Inspection]:
+def rectification_inspections(*, user: User) -> QuerySet[Inspection]:
     qs = Inspection.objects.exclude(feedback_on__isnull=True)
     if user.role == Role.LIAISON and user.unit_id:
         return qs.filter(unit_id=user.unit_id)
@@ -27,7 +39,7 @@ def rectification_inspections(*, user) -> QuerySet[Inspection]:
     return qs.none()
 
 
-def measures_visible_to(*, user) -> QuerySet[Measure]:
+def measures_visible_to(*, user: User) -> QuerySet[Measure]:
     if user.role == Role.LIAISON and user.unit_id:
         return Measure.objects.filter(inspection__unit_id=user.unit_id)
     if user.role in (Role.OFFICE, Role.LEADERSHIP, Role.RECEIVER) and user.committee_id:
@@ -37,13 +49,27 @@ def measures_visible_to(*, user) -> QuerySet[Measure]:
     return Measure.objects.none()
 
 
-def plans_visible_to(*, user) -> QuerySet[Plan]:
+def plans_visible_to(*, user: User) -> QuerySet[Plan]:
     return Plan.objects.filter(inspection__in=rectification_inspections(user=user))
+
+
+def plan_versions_visible_to(*, user: User) -> QuerySet[PlanVersion]:
+    return PlanVersion.objects.filter(plan__in=plans_visible_to(user=user))
+
+
+def evidence_visible_to(*, user: User) -> QuerySet[MeasureEvidence]:
+    return MeasureEvidence.objects.filter(measure__in=measures_visible_to(user=user))
+
+
+def plan_of(inspection: Inspection) -> Plan | None:
+    """The inspection's plan, if the unit has submitted one (read afresh: a plan cached on
+    the inspection may have moved on since)."""
+    return Plan.objects.filter(inspection=inspection).first()
 
 
 def measures_filter(qs: QuerySet[Measure], *, q: str = "", status: str = "", light: str = "",
                     inspection: int | None = None, kind: str = "",
-                    today=None) -> QuerySet[Measure]:
+                    today: datetime.date | None = None) -> QuerySet[Measure]:
     today = today or timezone.localdate()
     if q:
         qs = qs.filter(Q(text__icontains=q) | Q(problem__title__icontains=q)
@@ -54,8 +80,6 @@ def measures_filter(qs: QuerySet[Measure], *, q: str = "", status: str = "", lig
     if light == "overdue":
         qs = qs.filter(status__in=OPEN_MEASURE, deadline__lt=today)
     elif light == "due_soon":
-        import datetime
-
         qs = qs.filter(status__in=OPEN_MEASURE, deadline__gte=today,
                        deadline__lte=today + datetime.timedelta(days=20))
     if inspection:
@@ -65,9 +89,36 @@ def measures_filter(qs: QuerySet[Measure], *, q: str = "", status: str = "", lig
     return qs
 
 
+def measures_of_committee(qs: QuerySet[Measure], *, user: User,
+                          committee: str) -> QuerySet[Measure]:
+    """The dashboard's drill-down (``?committee=<id>``) narrows an office's list to one
+    committee; other readers' lists ignore it."""
+    if committee.isascii() and committee.isdigit() and len(committee) <= 18 and user.role == Role.OFFICE:
+        return qs.filter(committee_id=int(committee))
+    return qs
+
+
+def completion(inspection: Inspection, *, published_only: bool = False) -> tuple[int, int]:
+    """(total, done) where done means closed (销号) — the figures of the public notice."""
+    qs = inspection.measures.all()
+    if published_only:
+        qs = qs.filter(publish=True)
+    problems: dict[int, list[str]] = {}
+    for problem_id, status in qs.values_list("problem_id", "status"):
+        problems.setdefault(problem_id, []).append(status)
+    total = len(problems)
+    done = sum(1 for statuses in problems.values()
+               if all(s == MeasureStatus.CLOSED for s in statuses))
+    return total, done
+
+
 def notices_published() -> QuerySet[PublicNotice]:
     return PublicNotice.objects.filter(withdrawn_at__isnull=True)
 
 
-def unread_notifications(*, user) -> QuerySet[Notification]:
+def notifications_of(*, user: User) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user)
+
+
+def unread_notifications(*, user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(user=user, read_at__isnull=True)

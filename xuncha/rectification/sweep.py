@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from xuncha.accounts.models import User
 from xuncha.accounts.roles import Role
 from xuncha.inspections import clocks
+from xuncha.inspections.models import ClockPolicy
 
 from .models import OPEN_MEASURE, Measure, MeasureAlert, Notification, Plan
 
@@ -50,7 +51,7 @@ def _steps_due(light: str) -> list[str]:
 
 def sweep(*, today: datetime.date, committee_id: int | None = None) -> SweepResult:
     result = SweepResult()
-    policies: dict[int, object] = {}
+    policies: dict[int, ClockPolicy] = {}
     horizon = today + datetime.timedelta(days=60)
     qs = (Measure.objects.filter(status__in=OPEN_MEASURE, deadline__lte=horizon)
           .select_related("inspection__unit", "inspection__committee", "problem")

@@ -1,5 +1,14 @@
-"""Pages of the rectification loop, for both sides, and the public notices."""
+"""Pages of the rectification loop, for both sides, and the public notices.
 
+Each step of the loop is posted to a view of its own (``inspection/<pk>/do/<step>/``,
+``measures/<pk>/do/<step>/``): it validates its form — an invalid form re-renders the page
+with the form's errors (400) and changes nothing — calls one service and goes back to the
+page, with the service's refusal, if any, as a message.
+"""
+
+import datetime
+
+from django import forms
 from django.contrib import messages
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -9,23 +18,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from xuncha.accounts.access import is_office_of
-from xuncha.accounts.roles import Role
-from xuncha.findings.services import rectification_due_dates
+from xuncha.accounts.http import AuthedHttpRequest
 from xuncha.inspections import clocks
 from xuncha.inspections.access import is_liaison_of
-from xuncha.inspections.models import InspectionStatus
+from xuncha.inspections.clocks import rectification_due_dates
+from xuncha.inspections.models import ClockPolicy, Inspection
 from xuncha.lib.errors import DomainError
 from xuncha.lib.importing import discard_staged, load_staged, stage_upload
 from xuncha.lib.lookup import get_or_404
 from xuncha.lib.tabular import read_table, write_xlsx
-from xuncha.web.access import allow, public, signed_in
+from xuncha.web.access import allow_if, public, signed_in
 from xuncha.web.forms import add_domain_error
 from xuncha.web.paging import paginate
 from xuncha.web.responses import xlsx_response
 
+from . import access
 from . import selectors as sel
-from . import services
+from .access import can_open_measures, can_open_rectification_steps, can_open_unit_desk
 from .forms import (
     AccountabilityForm,
     DecisionForm,
@@ -43,69 +52,88 @@ from .forms import (
     VerifyForm,
 )
 from .importers import LEDGER_HEADERS, LedgerProgressImporter
-from .models import (
-    MeasureStatus,
-    Notification,
-    Phase,
-    Plan,
-    PlanStatus,
-    PlanVersion,
-    ReportState,
+from .measures import (
+    measure_add,
+    measure_close,
+    measure_evidence_add,
+    measure_mark_done,
+    measure_progress,
+    measure_return,
+    measure_set_publish,
+    measure_update,
+)
+from .models import Measure, MeasureStatus, Phase, PlanStatus, ReportState
+from .notifications import notifications_mark_read
+from .plans import plan_decide, plan_review, plan_submit
+from .reports import (
+    accountability_record,
+    follow_up_record,
+    inspection_close,
+    notice_publish,
+    report_review,
+    report_submit,
 )
 
-READERS = (Role.OFFICE, Role.LEADERSHIP, Role.TEAM, Role.LIAISON, Role.RECEIVER)
 
-
-def _inspection(request, pk):
-    return get_or_404(sel.rectification_inspections(user=request.user).select_related(
-        "unit", "team__round__committee", "committee", "feedback"), pk)
-
-
-def _version(request) -> int | None:
+def _version(request: HttpRequest) -> int | None:
     value = request.POST.get("version")
-    return int(value) if value and value.isdigit() else None
+    return int(value) if value and value.isascii() and value.isdigit() else None
 
 
-def _ledger_rows(inspection, today, policy):
-    measures = list(inspection.measures.select_related("problem", "done_by", "closed_by")
-                    .annotate(evidence_count=Count("evidence")).order_by("number"))
-    for m in measures:
-        m.light = clocks.measure_light(due=m.deadline, today=today,
-                                       done=m.status in (MeasureStatus.CLOSED,),
-                                       green_days=policy.measure_green_days,
-                                       yellow_days=policy.measure_yellow_days)
-    return measures
+def _errors(form: forms.Form) -> str:
+    """A form's errors in one line, for the message above the page."""
+    return " ".join(str(e) for errs in form.errors.values() for e in errs)
 
 
-@allow(*READERS)
-def overview_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """Everything of one inspected unit's rectification on one page."""
-    inspection = _inspection(request, pk)
+def _ledger_rows(inspection: Inspection, today: datetime.date,
+                 policy: ClockPolicy) -> list[Measure]:
+    rows: list[Measure] = list(
+        inspection.measures.select_related("problem", "done_by", "closed_by")
+        .annotate(evidence_count=Count("evidence")).order_by("number"))
+    for m in rows:
+        m.light = clocks.measure_light(  # type: ignore[attr-defined]  # the ledger's column
+            due=m.deadline, today=today, done=m.status in (MeasureStatus.CLOSED,),
+            green_days=policy.measure_green_days, yellow_days=policy.measure_yellow_days)
+    return rows
+
+
+# --- the overview and its steps --------------------------------------------------------------
+
+
+def _overview(request: AuthedHttpRequest, inspection: Inspection, *, status: int = 200,
+              **bound: forms.Form) -> HttpResponse:
+    """The overview page; a step whose form was invalid passes it in ``bound``."""
     user = request.user
     today = timezone.localdate()
     policy = clocks.policy_for(inspection.committee)
-    plan = Plan.objects.filter(inspection=inspection).first()
+    plan = sel.plan_of(inspection)
     versions = list(plan.versions.prefetch_related(
         Prefetch("reviews")).order_by("-number")) if plan else []
     plan_due, report_due = rectification_due_dates(inspection)
     problems = inspection.feedback.problems.select_related("category").order_by("sequence")
-    measures = _ledger_rows(inspection, today, policy)
     reports = list(inspection.rectification_reports.select_related("reviewed_by"))
-    total, done = services.completion(inspection)
-    side = services.review_side(user, inspection)
+    total, done = sel.completion(inspection)
     current = versions[0] if versions else None
-    reviewed_sides = {r.side for r in current.reviews.all()} if current else set()
-    is_liaison = is_liaison_of(user=user, inspection=inspection)
     closed = inspection.measures.filter(status=MeasureStatus.CLOSED)
-    return render(request, "rectification/overview.html", {
+    context: dict[str, object] = {
         "inspection": inspection, "plan": plan, "versions": versions, "current": current,
         "plan_due": plan_due, "report_due": report_due, "problems": problems,
-        "measures": measures, "reports": reports, "total": total, "done": done,
-        "rate": round(100 * done / total, 2) if total else None,
-        "is_liaison": is_liaison, "is_office": is_office_of(user=user, committee_id=inspection.committee_id),
-        "side": side, "can_review": side is not None and plan is not None
-        and plan.status == PlanStatus.SUBMITTED and side not in reviewed_sides,
-        "can_verify": services.can_verify(user, inspection),
+        "measures": _ledger_rows(inspection, today, policy), "reports": reports,
+        "total": total, "done": done, "rate": round(100 * done / total, 2) if total else None,
+        "is_liaison": is_liaison_of(user=user, inspection=inspection),
+        "side": access.review_side(user=user, inspection=inspection),
+        "can_submit_plan": access.can_submit_plan(user=user, inspection=inspection),
+        "can_review": plan is not None and access.can_review_plan(user=user, plan=plan),
+        "can_decide": plan is not None and access.can_decide_plan(user=user, plan=plan),
+        "can_add_measure": access.can_add_measure(user=user, inspection=inspection),
+        "can_submit_report": access.can_submit_report(user=user, inspection=inspection),
+        "can_review_report": bool(reports) and access.can_review_report(user=user,
+                                                                        report=reports[0]),
+        "can_publish_notice": access.can_publish_notice(user=user, inspection=inspection),
+        "can_follow_up": access.can_record_follow_up(user=user, inspection=inspection),
+        "can_record_accountability": access.can_record_accountability(user=user,
+                                                                      inspection=inspection),
+        "can_close": access.can_close_inspection(user=user, inspection=inspection),
         "plan_form": PlanForm(initial={"principal_name": plan.principal_name if plan else "",
                                        "principal_email": plan.principal_email if plan else "",
                                        "text": current.text if current else ""}),
@@ -121,121 +149,247 @@ def overview_view(request: HttpRequest, pk: int) -> HttpResponse:
         "follow_ups": inspection.follow_ups.select_related("recorded_by"),
         "accountabilities": inspection.accountabilities.prefetch_related("measures"),
         "notices": inspection.public_notices.all(), "today": today,
-        "PlanStatus": PlanStatus, "Status": InspectionStatus, "ReportState": ReportState,
+        "PlanStatus": PlanStatus,
         "plan_overdue": (not plan or plan.status == PlanStatus.DRAFT) and today > plan_due,
         "report_light": clocks.light(due=report_due, today=today, done=any(
             r.state == ReportState.ACCEPTED for r in reports)),
         "plan_light": clocks.light(due=plan_due, today=today, done=bool(versions)),
-    })
+    }
+    context.update(bound)
+    return render(request, "rectification/overview.html", context, status=status)
 
 
-@allow(Role.LIAISON, Role.OFFICE, Role.RECEIVER)
-@require_POST
-def action_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    inspection = _inspection(request, pk)
-    actor = request.user
-    plan = Plan.objects.filter(inspection=inspection).first()
-    try:
-        if action == "plan-submit":
-            form = PlanForm(request.POST, request.FILES)
-            if not form.is_valid():
-                raise DomainError(_("Write the plan."))
-            data = form.cleaned_data
-            services.plan_submit(actor=actor, inspection=inspection, text=data["text"],
-                                 principal_name=data["principal_name"],
-                                 principal_email=data["principal_email"],
-                                 file=data.get("file"))
-            messages.success(request, _("The plan was submitted for review."))
-        elif action == "plan-review":
-            if plan is None:
-                raise DomainError(_("There is no plan yet."))
-            form = PlanReviewForm(request.POST)
-            form.is_valid()
-            services.plan_review(actor=actor, plan=plan, complete=form.cleaned_data["complete"],
-                                 feasible=form.cleaned_data["feasible"],
-                                 comment=form.cleaned_data["comment"])
-            messages.success(request, _("Your review was recorded."))
-        elif action in ("plan-approve", "plan-return"):
-            if plan is None:
-                raise DomainError(_("There is no plan yet."))
-            form = DecisionForm(request.POST)
-            form.is_valid()
-            services.plan_decide(actor=actor, plan=plan, approve=action == "plan-approve",
-                                 note=form.cleaned_data["note"])
-            messages.success(request, _("The plan was approved.") if action == "plan-approve"
-                             else _("The plan was returned to the unit."))
-        elif action == "measure-add":
-            form = MeasureForm(request.POST, problems=inspection.feedback.problems.all())
-            if not form.is_valid():
-                raise DomainError(" ".join(e for errs in form.errors.values() for e in errs))
-            services.measure_add(actor=actor, inspection=inspection,
-                                 problem=form.cleaned_data["problem"], data=form.cleaned_data)
-            messages.success(request, _("The measure was added to the ledger."))
-        elif action == "report-submit":
-            form = RectReportForm(request.POST)
-            if not form.is_valid():
-                raise DomainError(_("Both reports are required."))
-            services.report_submit(actor=actor, inspection=inspection,
-                                   text=form.cleaned_data["text"],
-                                   principal_text=form.cleaned_data["principal_text"])
-            messages.success(request, _("The rectification report was submitted."))
-        elif action in ("report-accept", "report-return"):
-            report = inspection.rectification_reports.order_by("-number").first()
-            if report is None:
-                raise DomainError(_("No report was submitted."))
-            form = RectReviewForm(request.POST)
-            if not form.is_valid():
-                raise DomainError(_("Answer both review questions."))
-            services.report_review(
-                actor=actor, report=report, accept=action == "report-accept",
-                grade=form.cleaned_data["grade"],
-                main_problems_solved=form.cleaned_data["main_problems_solved"],
-                transfers_handled=form.cleaned_data["transfers_handled"],
-                note=form.cleaned_data["note"])
-            messages.success(request, _("The review was recorded."))
-        elif action == "notice":
-            form = NoticeForm(request.POST)
-            if not form.is_valid():
-                raise DomainError(_("Give the notice a title and a text."))
-            notice = services.notice_publish(actor=actor, inspection=inspection,
-                                             title=form.cleaned_data["title"],
-                                             body=form.cleaned_data["body"])
-            messages.success(request, _("Published: %(done)d of %(total)d done (%(rate)s%%).")
-                             % {"done": notice.done, "total": notice.total,
-                                "rate": f"{notice.rate:.2f}"})
-        elif action == "follow-up":
-            form = FollowUpForm(request.POST, closed=inspection.measures.filter(
-                status=MeasureStatus.CLOSED))
-            if not form.is_valid():
-                raise DomainError(" ".join(e for errs in form.errors.values() for e in errs))
-            data = form.cleaned_data
-            services.follow_up_record(actor=actor, inspection=inspection, kind=data["kind"],
-                                      held_on=data["held_on"], findings=data["findings"],
-                                      conclusion=data["conclusion"], reopen=data["reopen"],
-                                      reopen_note=data["reopen_note"])
-            messages.success(request, _("The follow-up was recorded."))
-        elif action == "accountability":
-            form = AccountabilityForm(request.POST, measures=inspection.measures.all())
-            if not form.is_valid():
-                raise DomainError(" ".join(e for errs in form.errors.values() for e in errs))
-            services.accountability_record(actor=actor, inspection=inspection,
-                                           data=form.cleaned_data,
-                                           measures=form.cleaned_data["measures"])
-            messages.success(request, _("Accountability was recorded."))
-        elif action == "close":
-            services.inspection_close(actor=actor, inspection=inspection)
-            messages.success(request, _("The inspection is closed."))
-        else:
-            raise DomainError(_("Unknown action."))
-    except DomainError as exc:
-        messages.error(request, exc.message)
+def _form_failed(request: AuthedHttpRequest, inspection: Inspection, message: str,
+                 **bound: forms.Form) -> HttpResponse:
+    messages.error(request, message)
+    return _overview(request, inspection, status=400, **bound)
+
+
+def _to_overview(inspection: Inspection) -> HttpResponse:
     return redirect("rectification:overview", pk=inspection.pk)
 
 
-@allow(*READERS)
-def plan_file_view(request: HttpRequest, pk: int) -> HttpResponse:
-    version = get_or_404(PlanVersion.objects.filter(
-        plan__in=sel.plans_visible_to(user=request.user)), pk)
+@allow_if(can_open_measures)
+def overview_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Everything of one inspected unit's rectification on one page."""
+    return _overview(request, access.access_rectification(user=request.user, pk=pk))
+
+
+@allow_if(can_open_rectification_steps)
+@require_POST
+def plan_submit_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    inspection = access.access_rectification(user=request.user, pk=pk)
+    form = PlanForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _form_failed(request, inspection, _("Write the plan."), plan_form=form)
+    data = form.cleaned_data
+    try:
+        plan_submit(actor=request.user, inspection=inspection, text=data["text"],
+                    principal_name=data["principal_name"],
+                    principal_email=data["principal_email"], file=data.get("file"))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The plan was submitted for review."))
+    return _to_overview(inspection)
+
+
+@allow_if(can_open_rectification_steps)
+@require_POST
+def plan_review_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    inspection = access.access_rectification(user=request.user, pk=pk)
+    plan = sel.plan_of(inspection)
+    if plan is None:
+        messages.error(request, _("There is no plan yet."))
+        return _to_overview(inspection)
+    form = PlanReviewForm(request.POST)
+    if not form.is_valid():
+        return _form_failed(request, inspection, _errors(form), review_form=form)
+    try:
+        plan_review(actor=request.user, plan=plan, complete=form.cleaned_data["complete"],
+                    feasible=form.cleaned_data["feasible"], comment=form.cleaned_data["comment"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Your review was recorded."))
+    return _to_overview(inspection)
+
+
+def _plan_decision(request: AuthedHttpRequest, pk: int, *, approve: bool) -> HttpResponse:
+    inspection = access.access_rectification(user=request.user, pk=pk)
+    plan = sel.plan_of(inspection)
+    if plan is None:
+        messages.error(request, _("There is no plan yet."))
+        return _to_overview(inspection)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        return _form_failed(request, inspection, _errors(form), decision_form=form)
+    try:
+        plan_decide(actor=request.user, plan=plan, approve=approve,
+                    note=form.cleaned_data["note"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The plan was approved.") if approve
+                         else _("The plan was returned to the unit."))
+    return _to_overview(inspection)
+
+
+@allow_if(can_open_rectification_steps)
+@require_POST
+def plan_approve_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    return _plan_decision(request, pk, approve=True)
+
+
+@allow_if(can_open_rectification_steps)
+@require_POST
+def plan_return_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    return _plan_decision(request, pk, approve=False)
+
+
+@allow_if(can_open_rectification_steps)
+@require_POST
+def measure_add_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    inspection = access.access_rectification(user=request.user, pk=pk)
+    form = MeasureForm(request.POST, problems=inspection.feedback.problems.all())
+    if not form.is_valid():
+        return _form_failed(request, inspection, _errors(form), measure_form=form)
+    try:
+        measure_add(actor=request.user, inspection=inspection,
+                    problem=form.cleaned_data["problem"], data=form.cleaned_data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The measure was added to the ledger."))
+    return _to_overview(inspection)
+
+
+@allow_if(can_open_rectification_steps)
+@require_POST
+def report_submit_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    inspection = access.access_rectification(user=request.user, pk=pk)
+    form = RectReportForm(request.POST)
+    if not form.is_valid():
+        return _form_failed(request, inspection, _("Both reports are required."),
+                            report_form=form)
+    try:
+        report_submit(actor=request.user, inspection=inspection, text=form.cleaned_data["text"],
+                      principal_text=form.cleaned_data["principal_text"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The rectification report was submitted."))
+    return _to_overview(inspection)
+
+
+def _report_decision(request: AuthedHttpRequest, pk: int, *, accept: bool) -> HttpResponse:
+    inspection = access.access_rectification(user=request.user, pk=pk)
+    report = inspection.rectification_reports.order_by("-number").first()
+    if report is None:
+        messages.error(request, _("No report was submitted."))
+        return _to_overview(inspection)
+    form = RectReviewForm(request.POST)
+    if not form.is_valid():
+        return _form_failed(request, inspection, _("Answer both review questions."),
+                            rect_review_form=form)
+    data = form.cleaned_data
+    try:
+        report_review(actor=request.user, report=report, accept=accept, grade=data["grade"],
+                      main_problems_solved=data["main_problems_solved"],
+                      transfers_handled=data["transfers_handled"], note=data["note"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The review was recorded."))
+    return _to_overview(inspection)
+
+
+@allow_if(can_open_rectification_steps)
+@require_POST
+def report_accept_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    return _report_decision(request, pk, accept=True)
+
+
+@allow_if(can_open_rectification_steps)
+@require_POST
+def report_return_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    return _report_decision(request, pk, accept=False)
+
+
+@allow_if(can_open_rectification_steps)
+@require_POST
+def notice_publish_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    inspection = access.access_rectification(user=request.user, pk=pk)
+    form = NoticeForm(request.POST)
+    if not form.is_valid():
+        return _form_failed(request, inspection, _("Give the notice a title and a text."),
+                            notice_form=form)
+    try:
+        notice = notice_publish(actor=request.user, inspection=inspection,
+                                title=form.cleaned_data["title"], body=form.cleaned_data["body"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Published: %(done)d of %(total)d done (%(rate)s%%).")
+                         % {"done": notice.done, "total": notice.total,
+                            "rate": f"{notice.rate:.2f}"})
+    return _to_overview(inspection)
+
+
+@allow_if(can_open_rectification_steps)
+@require_POST
+def follow_up_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    inspection = access.access_rectification(user=request.user, pk=pk)
+    form = FollowUpForm(request.POST, closed=inspection.measures.filter(
+        status=MeasureStatus.CLOSED))
+    if not form.is_valid():
+        return _form_failed(request, inspection, _errors(form), follow_up_form=form)
+    data = form.cleaned_data
+    try:
+        follow_up_record(actor=request.user, inspection=inspection, kind=data["kind"],
+                         held_on=data["held_on"], findings=data["findings"],
+                         conclusion=data["conclusion"], reopen=data["reopen"],
+                         reopen_note=data["reopen_note"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The follow-up was recorded."))
+    return _to_overview(inspection)
+
+
+@allow_if(can_open_rectification_steps)
+@require_POST
+def accountability_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    inspection = access.access_rectification(user=request.user, pk=pk)
+    form = AccountabilityForm(request.POST, measures=inspection.measures.all())
+    if not form.is_valid():
+        return _form_failed(request, inspection, _errors(form), accountability_form=form)
+    try:
+        accountability_record(actor=request.user, inspection=inspection,
+                              data=form.cleaned_data, measures=form.cleaned_data["measures"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Accountability was recorded."))
+    return _to_overview(inspection)
+
+
+@allow_if(can_open_rectification_steps)
+@require_POST
+def inspection_close_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    inspection = access.access_rectification(user=request.user, pk=pk)
+    try:
+        inspection_close(actor=request.user, inspection=inspection)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The inspection is closed."))
+    return _to_overview(inspection)
+
+
+@allow_if(can_open_measures)
+def plan_file_view(request: AuthedHttpRequest, pk: int) -> FileResponse:
+    version = access.access_plan_version(user=request.user, pk=pk)
     if not version.file:
         raise Http404
     return FileResponse(version.file.open("rb"), as_attachment=True,
@@ -245,110 +399,189 @@ def plan_file_view(request: HttpRequest, pk: int) -> HttpResponse:
 # --- measures ----------------------------------------------------------------------------------
 
 
-@allow(*READERS)
-def measure_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    measure = get_or_404(sel.measures_visible_to(user=request.user).select_related(
-        "inspection__unit", "inspection__committee", "problem", "done_by", "closed_by"), pk)
+def _measure_page(request: AuthedHttpRequest, measure: Measure, *, status: int = 200,
+                  **bound: forms.Form) -> HttpResponse:
+    """The measure's page; a step whose form was invalid passes it in ``bound``."""
     user = request.user
-    inspection = measure.inspection
-    policy = clocks.policy_for(inspection.committee)
-    today = timezone.localdate()
-    return render(request, "rectification/measure_detail.html", {
+    policy = clocks.policy_for(measure.inspection.committee)
+    context: dict[str, object] = {
         "measure": measure, "progress": measure.progress.select_related("author"),
         "evidence": measure.evidence.select_related("uploaded_by"),
         "alerts": measure.alerts.order_by("sent_at"),
         "accountabilities": measure.accountabilities.all(),
-        "light": clocks.measure_light(due=measure.deadline, today=today,
+        "light": clocks.measure_light(due=measure.deadline, today=timezone.localdate(),
                                       done=measure.status == MeasureStatus.CLOSED,
                                       green_days=policy.measure_green_days,
                                       yellow_days=policy.measure_yellow_days),
-        "is_liaison": is_liaison_of(user=user, inspection=inspection),
-        "can_verify": services.can_verify(user, inspection) and measure.done_by_id != user.pk,
-        "is_office": is_office_of(user=user, committee_id=inspection.committee_id),
+        "can_edit": access.can_edit_measure(user=user, measure=measure),
+        "can_report_progress": access.can_report_progress(user=user, measure=measure),
+        "can_choose_published": access.can_choose_published(user=user, measure=measure),
+        "can_close": access.can_close_measure(user=user, measure=measure),
+        "can_return": access.can_return_measure(user=user, measure=measure),
         "progress_form": ProgressForm(initial={"version": measure.version}),
         "verify_form": VerifyForm(initial={"version": measure.version}),
-        "evidence_form": EvidenceForm(), "Status": MeasureStatus})
+        "evidence_form": EvidenceForm(), "Status": MeasureStatus}
+    context.update(bound)
+    return render(request, "rectification/measure_detail.html", context, status=status)
 
 
-@allow(Role.LIAISON)
+def _measure_failed(request: AuthedHttpRequest, measure: Measure, message: str,
+                    **bound: forms.Form) -> HttpResponse:
+    messages.error(request, message)
+    return _measure_page(request, measure, status=400, **bound)
+
+
+def _to_measure(measure: Measure) -> HttpResponse:
+    return redirect("rectification:measure_detail", pk=measure.pk)
+
+
+@allow_if(can_open_measures)
+def measure_detail_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    return _measure_page(request, access.access_measure(user=request.user, pk=pk))
+
+
+@allow_if(can_open_unit_desk)
 @require_http_methods(["GET", "POST"])
-def measure_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    measure = get_or_404(sel.measures_visible_to(user=request.user), pk)
+def measure_edit_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    measure = access.access_measure(user=request.user, pk=pk)
     form = MeasureForm(request.POST or None, problems=measure.inspection.feedback.problems.all(),
                        initial=MeasureForm.initial_for(measure))
     if request.method == "POST" and form.is_valid():
         try:
-            services.measure_update(actor=request.user, measure=measure, data=form.cleaned_data,
-                                    version=form.cleaned_data.get("version"))
+            measure_update(actor=request.user, measure=measure, data=form.cleaned_data,
+                           version=form.cleaned_data.get("version"))
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
             messages.success(request, _("The measure was saved."))
-            return redirect("rectification:measure_detail", pk=measure.pk)
+            return _to_measure(measure)
     return render(request, "rectification/form.html", {
         "form": form, "title": _("Edit measure %(n)d") % {"n": measure.number},
         "back": reverse("rectification:measure_detail", args=[measure.pk])})
 
 
-@allow(Role.LIAISON, Role.OFFICE, Role.RECEIVER)
+@allow_if(can_open_rectification_steps)
 @require_POST
-def measure_action_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    measure = get_or_404(sel.measures_visible_to(user=request.user), pk)
-    actor = request.user
-    version = _version(request)
+def measure_progress_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    measure = access.access_measure(user=request.user, pk=pk)
+    form = ProgressForm(request.POST)
+    if not form.is_valid():
+        return _measure_failed(request, measure, _("Describe the progress."), progress_form=form)
     try:
-        if action == "progress":
-            form = ProgressForm(request.POST)
-            if not form.is_valid():
-                raise DomainError(_("Describe the progress."))
-            services.measure_progress(actor=actor, measure=measure,
-                                      text=form.cleaned_data["text"], version=version)
-        elif action == "evidence":
-            form = EvidenceForm(request.POST, request.FILES)
-            if not form.is_valid():
-                raise DomainError(_("Choose a file."))
-            services.measure_evidence_add(actor=actor, measure=measure,
-                                          upload=form.cleaned_data["file"])
-        elif action == "done":
-            services.measure_mark_done(actor=actor, measure=measure, version=version)
-        elif action in ("close", "return"):
-            form = VerifyForm(request.POST)
-            note = form.data.get("note", "")
-            if action == "close":
-                services.measure_close(actor=actor, measure=measure, note=note, version=version)
-            else:
-                services.measure_return(actor=actor, measure=measure, note=note, version=version)
-        elif action in ("publish", "withhold"):
-            services.measure_set_publish(actor=actor, measure=measure,
-                                         publish=action == "publish")
-        else:
-            raise DomainError(_("Unknown action."))
+        measure_progress(actor=request.user, measure=measure, text=form.cleaned_data["text"],
+                         version=form.cleaned_data["version"])
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Done."))
-    return redirect("rectification:measure_detail", pk=measure.pk)
+    return _to_measure(measure)
 
 
-@allow(*READERS)
-def evidence_view(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
-    measure = get_or_404(sel.measures_visible_to(user=request.user), pk)
-    row = get_or_404(measure.evidence.all(), file_pk)
+@allow_if(can_open_rectification_steps)
+@require_POST
+def measure_evidence_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    measure = access.access_measure(user=request.user, pk=pk)
+    form = EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _measure_failed(request, measure, _("Choose a file."), evidence_form=form)
+    try:
+        measure_evidence_add(actor=request.user, measure=measure,
+                             upload=form.cleaned_data["file"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Done."))
+    return _to_measure(measure)
+
+
+@allow_if(can_open_rectification_steps)
+@require_POST
+def measure_done_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    measure = access.access_measure(user=request.user, pk=pk)
+    try:
+        measure_mark_done(actor=request.user, measure=measure, version=_version(request))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Done."))
+    return _to_measure(measure)
+
+
+@allow_if(can_open_rectification_steps)
+@require_POST
+def measure_close_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    measure = access.access_measure(user=request.user, pk=pk)
+    form = VerifyForm(request.POST)
+    if not form.is_valid():
+        return _measure_failed(request, measure, _errors(form), verify_form=form)
+    try:
+        measure_close(actor=request.user, measure=measure, note=form.cleaned_data["note"],
+                      version=form.cleaned_data["version"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Done."))
+    return _to_measure(measure)
+
+
+@allow_if(can_open_rectification_steps)
+@require_POST
+def measure_return_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    measure = access.access_measure(user=request.user, pk=pk)
+    form = VerifyForm(request.POST)
+    if not form.is_valid():
+        return _measure_failed(request, measure, _errors(form), verify_form=form)
+    try:
+        measure_return(actor=request.user, measure=measure, note=form.cleaned_data["note"],
+                       version=form.cleaned_data["version"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Done."))
+    return _to_measure(measure)
+
+
+def _publish(request: AuthedHttpRequest, pk: int, *, publish: bool) -> HttpResponse:
+    measure = access.access_measure(user=request.user, pk=pk)
+    try:
+        measure_set_publish(actor=request.user, measure=measure, publish=publish)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Done."))
+    return _to_measure(measure)
+
+
+@allow_if(can_open_rectification_steps)
+@require_POST
+def measure_publish_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    return _publish(request, pk, publish=True)
+
+
+@allow_if(can_open_rectification_steps)
+@require_POST
+def measure_withhold_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    return _publish(request, pk, publish=False)
+
+
+@allow_if(can_open_measures)
+def evidence_view(request: AuthedHttpRequest, pk: int, file_pk: int) -> FileResponse:
+    row = access.access_evidence(user=request.user, measure_pk=pk, pk=file_pk)
     return FileResponse(row.file.open("rb"), as_attachment=True, filename=row.name)
 
 
-@allow(Role.OFFICE, Role.LEADERSHIP, Role.RECEIVER, Role.LIAISON, Role.TEAM)
-def measure_list_view(request: HttpRequest) -> HttpResponse:
+@allow_if(can_open_measures)
+def measure_list_view(request: AuthedHttpRequest) -> HttpResponse:
     """All measures in scope, filterable (e.g. every overdue measure): the dashboard drills
     down here."""
     filters = MeasureFilter(request.GET or None)
     criteria = filters.cleaned()
     qs = sel.measures_filter(sel.measures_visible_to(user=request.user), **criteria)
-    if request.GET.get("committee", "").isdigit() and request.user.role == Role.OFFICE:
-        qs = qs.filter(committee_id=int(request.GET["committee"]))
+    qs = sel.measures_of_committee(qs, user=request.user,
+                                   committee=request.GET.get("committee", ""))
     qs = qs.select_related("inspection__unit", "problem").order_by("deadline", "pk")
-    template = "rectification/_measure_rows.html" if request.htmx else (
-        "rectification/measure_list.html")
+    htmx = request.headers.get("HX-Request") == "true"
+    template = "rectification/_measure_rows.html" if htmx else "rectification/measure_list.html"
     return render(request, template, {"filters": filters, "page": paginate(request, qs),
                                       "today": timezone.localdate()})
 
@@ -356,9 +589,9 @@ def measure_list_view(request: HttpRequest) -> HttpResponse:
 # --- the ledger in Excel ---------------------------------------------------------------------
 
 
-@allow(*READERS)
-def ledger_export_view(request: HttpRequest, pk: int) -> HttpResponse:
-    inspection = _inspection(request, pk)
+@allow_if(can_open_measures)
+def ledger_export_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    inspection = access.access_rectification(user=request.user, pk=pk)
     phases = dict(Phase.choices)
     rows = []
     for m in inspection.measures.select_related("problem").order_by("number"):
@@ -371,22 +604,23 @@ def ledger_export_view(request: HttpRequest, pk: int) -> HttpResponse:
     return xlsx_response(data, f"ledger-{inspection.unit.code}-{timezone.localdate()}.xlsx")
 
 
-@allow(Role.LIAISON)
+@allow_if(can_open_unit_desk)
 @require_http_methods(["GET", "POST"])
-def ledger_import_view(request: HttpRequest, pk: int) -> HttpResponse:
-    inspection = _inspection(request, pk)
+def ledger_import_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    inspection = access.access_rectification(user=request.user, pk=pk)
     importer = LedgerProgressImporter(actor=request.user, inspection=inspection)
     key = f"xuncha_ledger_import_{inspection.pk}"
+    user_id = request.user.pk
     form = ImportUploadForm()
     preview = None
     if request.method == "POST" and request.POST.get("step") == "commit":
         token = request.session.get(key, "")
         try:
-            count = importer.commit(load_staged(user_id=request.user.pk, token=token))
+            count = importer.commit(load_staged(user_id=user_id, token=token))
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            discard_staged(user_id=request.user.pk, token=token)
+            discard_staged(user_id=user_id, token=token)
             request.session.pop(key, None)
             messages.success(request, _("%(count)d progress update(s) recorded.")
                              % {"count": count})
@@ -401,7 +635,7 @@ def ledger_import_view(request: HttpRequest, pk: int) -> HttpResponse:
             except DomainError as exc:
                 form.add_error("file", exc.message)
             else:
-                request.session[key] = stage_upload(user_id=request.user.pk, name=upload.name,
+                request.session[key] = stage_upload(user_id=user_id, name=upload.name,
                                                     data=data)
     return render(request, "rectification/import.html", {
         "form": form, "preview": preview, "inspection": inspection,
@@ -412,16 +646,16 @@ def ledger_import_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @signed_in
-def notifications_view(request: HttpRequest) -> HttpResponse:
-    items = Notification.objects.filter(user=request.user)
+def notifications_view(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "rectification/notifications.html", {
-        "page": paginate(request, items.order_by("-created_at"))})
+        "page": paginate(request, sel.notifications_of(user=request.user).order_by(
+            "-created_at"))})
 
 
 @signed_in
 @require_POST
-def notifications_read_view(request: HttpRequest) -> HttpResponse:
-    sel.unread_notifications(user=request.user).update(read_at=timezone.now())
+def notifications_read_view(request: AuthedHttpRequest) -> HttpResponse:
+    notifications_mark_read(user=request.user)
     return redirect("rectification:notifications")
 
 

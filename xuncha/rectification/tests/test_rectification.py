@@ -2,17 +2,15 @@ import datetime
 import io
 
 from django.core import mail
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from xuncha.audit.models import Event
-from xuncha.findings.testing import fed_back, on_site, signed_problem
 from xuncha.inspections.models import InspectionStatus
 from xuncha.lib.errors import Conflict, DomainError, Forbidden
-from xuncha.lib.testing import WorldTestCase
-from xuncha.rectification import services
+from xuncha.rectification import measures, plans, reports
 from xuncha.rectification.models import (
     MeasureAlert,
     MeasureStatus,
@@ -22,105 +20,81 @@ from xuncha.rectification.models import (
 )
 from xuncha.rectification.sweep import sweep
 
+from .base import RectificationBase
+
 D = datetime.date
-
-
-class RectificationBase(WorldTestCase):
-    def setUp(self):
-        self.inspection = on_site(self)
-        self.problems = [signed_problem(self, self.inspection, f"问题{i}") for i in range(3)]
-        self.unreported = signed_problem(self, self.inspection, "未反馈的问题")
-        _report, self.feedback = fed_back(self, self.inspection, self.problems, on=D(2026, 5, 8))
-        self.inspection.refresh_from_db()
-
-    def approved_plan(self):
-        services.plan_submit(actor=self.liaison, inspection=self.inspection, text="方案")
-        plan = self.inspection.rectification_plan
-        for reviewer in (self.office, self.receiver, self.receiver_org):
-            services.plan_review(actor=reviewer, plan=plan, complete=True, feasible=True)
-        return services.plan_decide(actor=self.office, plan=plan, approve=True)
-
-    def measure(self, problem=None, deadline=None, **extra):
-        deadline = deadline or D(2026, 7, 31)
-        return services.measure_add(actor=self.liaison, inspection=self.inspection,
-                                    problem=problem or self.problems[0], data={
-                                        "text": "修订制度", "responsible_leader": "张副局长",
-                                        "responsible_department": "办公室",
-                                        "deadline": deadline,
-                                        "handler_email": "handler@example.org",
-                                        "leader_email": "leader@example.org"} | extra)
-
-    def evidence(self, measure):
-        return services.measure_evidence_add(actor=self.liaison, measure=measure,
-                                             upload=ContentFile(b"proof", name="proof.pdf"))
 
 
 class PlanTests(RectificationBase):
     def test_plan_returned_then_resubmitted_and_approved(self):
-        version = services.plan_submit(actor=self.liaison, inspection=self.inspection,
-                                       text="第一稿")
+        version = plans.plan_submit(actor=self.liaison, inspection=self.inspection,
+                                    text="第一稿")
         self.inspection.refresh_from_db()
         self.assertEqual(self.inspection.status, InspectionStatus.RECTIFYING)
         plan = version.plan
-        services.plan_review(actor=self.office, plan=plan, complete=True, feasible=True)
-        with self.assertRaises(DomainError):  # discipline and organization missing
-            services.plan_decide(actor=self.office, plan=plan, approve=True)
-        with self.assertRaises(DomainError):  # inadequate without a comment
-            services.plan_review(actor=self.receiver, plan=plan, complete=False, feasible=True)
-        services.plan_review(actor=self.receiver, plan=plan, complete=False, feasible=True,
-                             comment="未覆盖问题2")
-        services.plan_review(actor=self.receiver_org, plan=plan, complete=True, feasible=True)
-        with self.assertRaises(DomainError):  # found inadequate
-            services.plan_decide(actor=self.office, plan=plan, approve=True)
-        with self.assertRaises(DomainError):  # returning needs a note
-            services.plan_decide(actor=self.office, plan=plan, approve=False)
-        services.plan_decide(actor=self.office, plan=plan, approve=False, note="补充问题2的措施")
+        plans.plan_review(actor=self.office, plan=plan, complete=True, feasible=True)
+        missing = "Reviews still missing: Discipline commission、Organization department."
+        with translation.override("en"), self.assertRefused(DomainError, missing,
+                                                             code="precondition"):
+            plans.plan_decide(actor=self.office, plan=plan, approve=True)
+        with self.assertRefused(DomainError, "Say what is missing or not feasible."):
+            plans.plan_review(actor=self.receiver, plan=plan, complete=False, feasible=True)
+        plans.plan_review(actor=self.receiver, plan=plan, complete=False, feasible=True,
+                          comment="未覆盖问题2")
+        plans.plan_review(actor=self.receiver_org, plan=plan, complete=True, feasible=True)
+        with translation.override("en"), self.assertRefused(
+                DomainError, "Found inadequate by: Discipline commission.", code="precondition"):
+            plans.plan_decide(actor=self.office, plan=plan, approve=True)
+        with self.assertRefused(DomainError, "Say why the plan goes back."):
+            plans.plan_decide(actor=self.office, plan=plan, approve=False)
+        plans.plan_decide(actor=self.office, plan=plan, approve=False, note="补充问题2的措施")
         plan.refresh_from_db()
         self.assertEqual(plan.status, PlanStatus.RETURNED)
-        services.plan_submit(actor=self.liaison, inspection=self.inspection, text="第二稿")
+        plans.plan_submit(actor=self.liaison, inspection=self.inspection, text="第二稿")
         for reviewer in (self.office, self.receiver, self.receiver_org):
-            services.plan_review(actor=reviewer, plan=plan, complete=True, feasible=True)
-        with self.assertRaises(DomainError):  # one review per side and version
-            services.plan_review(actor=self.office, plan=plan, complete=True, feasible=True)
-        services.plan_decide(actor=self.office, plan=plan, approve=True)
+            plans.plan_review(actor=reviewer, plan=plan, complete=True, feasible=True)
+        with self.assertRefused(DomainError, "Your side has already reviewed this version."):
+            plans.plan_review(actor=self.office, plan=plan, complete=True, feasible=True)
+        plans.plan_decide(actor=self.office, plan=plan, approve=True)
         plan.refresh_from_db()
         self.assertEqual(plan.status, PlanStatus.APPROVED)
         self.assertEqual([v.text for v in plan.versions.order_by("number")], ["第一稿", "第二稿"])
 
     def test_only_the_units_liaison_submits(self):
-        with self.assertRaises(Forbidden):
-            services.plan_submit(actor=self.other_liaison, inspection=self.inspection, text="x")
-        with self.assertRaises(Forbidden):
-            services.plan_submit(actor=self.office, inspection=self.inspection, text="x")
+        with self.assertRefused(Forbidden, "Only the inspected unit's liaison may do this."):
+            plans.plan_submit(actor=self.other_liaison, inspection=self.inspection, text="x")
+        with self.assertRefused(Forbidden, "Only the inspected unit's liaison may do this."):
+            plans.plan_submit(actor=self.office, inspection=self.inspection, text="x")
 
 
 class MeasureTests(RectificationBase):
     def test_deadline_after_the_report_clock_needs_a_reason(self):
-        with self.assertRaises(DomainError) as ctx:
+        with self.assertRefused(DomainError, code="late_deadline"):
             self.measure(deadline=D(2026, 12, 31))
-        self.assertEqual(ctx.exception.code, "late_deadline")
         measure = self.measure(deadline=D(2026, 12, 31), deadline_reason="长期整改")
         self.assertEqual(measure.number, 1)
 
     def test_measure_must_answer_a_feedback_problem(self):
-        with self.assertRaises(DomainError):
+        with self.assertRefused(DomainError, "Measures answer problems of the feedback."):
             self.measure(problem=self.unreported)
 
     def test_done_close_and_separation_of_duties(self):
         measure = self.measure()
-        with self.assertRaises(DomainError) as ctx:  # no evidence
-            services.measure_mark_done(actor=self.liaison, measure=measure)
-        self.assertEqual(ctx.exception.code, "no_evidence")
+        with self.assertRefused(DomainError, "Upload evidence before marking the measure done.",
+                                code="no_evidence"):
+            measures.measure_mark_done(actor=self.liaison, measure=measure)
         self.evidence(measure)
-        services.measure_mark_done(actor=self.liaison, measure=measure)
+        measures.measure_mark_done(actor=self.liaison, measure=measure)
         measure.refresh_from_db()
-        with self.assertRaises(Forbidden):  # the unit cannot close its own measure
-            services.measure_close(actor=self.liaison, measure=measure, note="ok")
-        with self.assertRaises(Forbidden):  # organization side is not a verifier
-            services.measure_close(actor=self.receiver_org, measure=measure, note="ok")
-        with self.assertRaises(DomainError):
-            services.measure_close(actor=self.office, measure=measure, note="")
-        services.measure_close(actor=self.receiver, measure=measure, note="核查属实")
+        not_a_verifier = ("Only a verifier of the office or the discipline commission closes "
+                          "measures.")
+        with self.assertRefused(Forbidden, not_a_verifier):  # the unit cannot close its own
+            measures.measure_close(actor=self.liaison, measure=measure, note="ok")
+        with self.assertRefused(Forbidden, not_a_verifier):  # the organization side neither
+            measures.measure_close(actor=self.receiver_org, measure=measure, note="ok")
+        with self.assertRefused(DomainError, "Write the verification note."):
+            measures.measure_close(actor=self.office, measure=measure, note="")
+        measures.measure_close(actor=self.receiver, measure=measure, note="核查属实")
         measure.refresh_from_db()
         self.assertEqual(measure.status, MeasureStatus.CLOSED)
         self.assertEqual(measure.closed_by, self.receiver)
@@ -132,27 +106,28 @@ class MeasureTests(RectificationBase):
         self.evidence(measure)
         measure.status, measure.done_by = MeasureStatus.DONE, self.office
         measure.save()
-        with self.assertRaises(Forbidden):
-            services.measure_close(actor=self.office, measure=measure, note="ok")
+        with self.assertRefused(Forbidden,
+                                "The person who marked the measure done cannot also close it."):
+            measures.measure_close(actor=self.office, measure=measure, note="ok")
 
     def test_return_for_rework(self):
         measure = self.measure()
         self.evidence(measure)
-        services.measure_mark_done(actor=self.liaison, measure=measure)
-        services.measure_return(actor=self.office, measure=measure, note="佐证不足")
+        measures.measure_mark_done(actor=self.liaison, measure=measure)
+        measures.measure_return(actor=self.office, measure=measure, note="佐证不足")
         measure.refresh_from_db()
         self.assertEqual(measure.status, MeasureStatus.RETURNED)
-        services.measure_progress(actor=self.liaison, measure=measure, text="补充材料")
+        measures.measure_progress(actor=self.liaison, measure=measure, text="补充材料")
         measure.refresh_from_db()
         self.assertEqual(measure.status, MeasureStatus.IN_PROGRESS)
 
     def test_two_people_saving_the_same_measure(self):
         measure = self.measure()
         version = measure.version
-        services.measure_update(actor=self.liaison, measure=measure,
+        measures.measure_update(actor=self.liaison, measure=measure,
                                 data={"goal": "第一人"}, version=version)
-        with self.assertRaises(Conflict):
-            services.measure_update(actor=self.liaison, measure=measure,
+        with self.assertRefused(Conflict, code="conflict"):
+            measures.measure_update(actor=self.liaison, measure=measure,
                                     data={"goal": "第二人"}, version=version)
         measure.refresh_from_db()
         self.assertEqual(measure.goal, "第一人")
@@ -191,33 +166,35 @@ class SweepTests(RectificationBase):
     def test_closed_measures_are_not_reminded(self):
         measure = self.measure(deadline=D(2026, 7, 31))
         self.evidence(measure)
-        services.measure_mark_done(actor=self.liaison, measure=measure)
+        measures.measure_mark_done(actor=self.liaison, measure=measure)
         self.assertEqual(self.sweep(D(2026, 9, 1)).checked, 0)
 
 
 class ReportAndNoticeTests(RectificationBase):
     def test_report_notice_follow_up_and_close(self):
-        with self.assertRaises(DomainError):  # plan not approved yet
-            services.report_submit(actor=self.liaison, inspection=self.inspection, text="t",
-                                   principal_text="p")
-        self.approved_plan()
-        measures = [self.measure(problem=p) for p in self.problems]
+        plans.plan_submit(actor=self.liaison, inspection=self.inspection, text="方案")
+        with self.assertRefused(DomainError, "The rectification plan must be approved first.",
+                                code="precondition"):
+            reports.report_submit(actor=self.liaison, inspection=self.inspection, text="t",
+                                 principal_text="p")
+        self.approved_plan(submitted=True)
+        ledger = [self.measure(problem=p) for p in self.problems]
         extra = self.measure(problem=self.problems[2])
-        for m in measures[:2]:
+        for m in ledger[:2]:
             self.evidence(m)
-            services.measure_mark_done(actor=self.liaison, measure=m)
-            services.measure_close(actor=self.office, measure=m, note="ok")
-        services.measure_set_publish(actor=self.office, measure=extra, publish=False)
-        report = services.report_submit(actor=self.liaison, inspection=self.inspection,
-                                        text="整改报告", principal_text="组织情况")
-        with self.assertRaises(DomainError):  # accepting needs a grade and two yes
-            services.report_review(actor=self.office, report=report, accept=True, grade="",
-                                   main_problems_solved=True, transfers_handled=True)
-        services.report_review(actor=self.office, report=report, accept=True, grade="good",
-                               main_problems_solved=True, transfers_handled=True)
+            measures.measure_mark_done(actor=self.liaison, measure=m)
+            measures.measure_close(actor=self.office, measure=m, note="ok")
+        measures.measure_set_publish(actor=self.office, measure=extra, publish=False)
+        report = reports.report_submit(actor=self.liaison, inspection=self.inspection,
+                                       text="整改报告", principal_text="组织情况")
+        with self.assertRefused(DomainError, "Give a grade."):  # accepting needs a grade
+            reports.report_review(actor=self.office, report=report, accept=True, grade="",
+                                  main_problems_solved=True, transfers_handled=True)
+        reports.report_review(actor=self.office, report=report, accept=True, grade="good",
+                              main_problems_solved=True, transfers_handled=True)
         self.assertEqual(report.state, ReportState.ACCEPTED)
-        notice = services.notice_publish(actor=self.office, inspection=self.inspection,
-                                         title="整改通报", body="正文")
+        notice = reports.notice_publish(actor=self.office, inspection=self.inspection,
+                                        title="整改通报", body="正文")
         # Problems 1 and 2 are fully closed; problem 3's published measure is open.
         self.assertEqual((notice.total, notice.done), (3, 2))
         self.assertEqual(notice.rate, 66.67)
@@ -225,18 +202,18 @@ class ReportAndNoticeTests(RectificationBase):
         page = self.client.get(reverse("public:notice_detail", args=[notice.pk]))
         self.assertContains(page, "66.67%")
         self.assertContains(self.client.get(reverse("public:notice_list")), "整改通报")
-        services.follow_up_record(actor=self.office, inspection=self.inspection, kind="visit",
-                                  held_on=D(2026, 9, 1), findings="制度未落实",
-                                  reopen=[measures[0]], reopen_note="反弹")
-        measures[0].refresh_from_db()
-        self.assertEqual(measures[0].status, MeasureStatus.RETURNED)
-        record = services.accountability_record(
-            actor=self.receiver, inspection=self.inspection, data={
-                "person_name": "王建国", "form": "form1", "action_taken": "诫勉谈话",
-                "decided_on": D(2026, 9, 10)}, measures=[measures[0]])
-        self.assertEqual(list(record.measures.all()), [measures[0]])
-        with self.assertRaises(DomainError):  # open measures remain
-            services.inspection_close(actor=self.office, inspection=self.inspection)
+        reports.follow_up_record(actor=self.office, inspection=self.inspection, kind="visit",
+                                 held_on=D(2026, 9, 1), findings="制度未落实",
+                                 reopen=[ledger[0]], reopen_note="反弹")
+        ledger[0].refresh_from_db()
+        self.assertEqual(ledger[0].status, MeasureStatus.RETURNED)
+        record = reports.accountability_record(
+           actor=self.receiver, inspection=self.inspection, data={
+               "person_name": "王建国", "form": "form1", "action_taken": "诫勉谈话",
+               "decided_on": D(2026, 9, 10)}, measures=[ledger[0]])
+        self.assertEqual(list(record.measures.all()), [ledger[0]])
+        with self.assertRefused(DomainError, code="precondition"):  # open measures remain
+            reports.inspection_close(actor=self.office, inspection=self.inspection)
 
 
 class PageTests(RectificationBase):
