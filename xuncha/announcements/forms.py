@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xuncha.inspections.models import Inspection, Team
 from xuncha.organizations.models import Unit
-from xuncha.web.forms import DateInput
+from xuncha.web.forms import DateField, DateInput
 
 from .services import LIST_FIELDS
 
@@ -29,10 +29,10 @@ class ReviewForm(forms.Form):
     leader = forms.CharField(label=_("Leader"), required=False, max_length=64)
     deputy_leaders = forms.CharField(label=_("Deputy leaders (one per line)"), required=False,
                                      widget=forms.Textarea(attrs={"rows": 2}))
-    meeting_date = forms.DateField(label=_("Meeting date"), required=False, widget=DateInput())
-    period_start = forms.DateField(label=_("On-site from"), required=False, widget=DateInput())
-    period_end = forms.DateField(label=_("On-site until"), required=False, widget=DateInput())
-    petition_deadline = forms.DateField(label=_("Petition deadline"), required=False,
+    meeting_date = DateField(label=_("Meeting date"), required=False, widget=DateInput())
+    period_start = DateField(label=_("On-site from"), required=False, widget=DateInput())
+    period_end = DateField(label=_("On-site until"), required=False, widget=DateInput())
+    petition_deadline = DateField(label=_("Petition deadline"), required=False,
                                         widget=DateInput())
     phones = forms.CharField(label=_("Phones (number | hours, one per line)"), required=False,
                              widget=forms.Textarea(attrs={"rows": 3}))

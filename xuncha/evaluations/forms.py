@@ -5,14 +5,14 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from xuncha.web.forms import DateInput, DateTimeInput
+from xuncha.web.forms import DateField, DateInput, DateTimeInput
 
 from .models import UnmarkedRule
 
 
 class EvaluationForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    meeting_date = forms.DateField(label=_("Meeting date"), widget=DateInput())
+    meeting_date = DateField(label=_("Meeting date"), widget=DateInput())
     closes_at = forms.DateTimeField(label=_("Voting closes at"), widget=DateTimeInput())
     unmarked_rule = forms.ChoiceField(label=_("An object left unmarked"),
                                       choices=UnmarkedRule.choices)

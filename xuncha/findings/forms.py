@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from xuncha.accounts.roles import ReceiverBody
 from xuncha.organizations.models import Cadre, Inspector, UnitKind
 from xuncha.petitions.models import Petition
-from xuncha.web.forms import DateInput, FilterForm
+from xuncha.web.forms import DateField, DateInput, FilterForm
 
 from .feedback import FEEDBACK_RECIPIENTS
 from .models import (
@@ -31,7 +31,7 @@ def _choices(form: forms.Form, name: str, queryset: QuerySet[Any]) -> None:
 
 class ActivityForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ActivityKind.choices)
-    held_on = forms.DateField(label=_("Date"), widget=DateInput())
+    held_on = DateField(label=_("Date"), widget=DateInput())
     title = forms.CharField(label=_("Subject"), max_length=200)
     interviewee = forms.ModelChoiceField(label=_("Interviewee"), queryset=Cadre.objects.none(),
                                          required=False)
@@ -78,7 +78,7 @@ class ProblemForm(forms.Form):
     activities = forms.ModelMultipleChoiceField(label=_("Evidence: activities"),
                                                 queryset=Activity.objects.none(), required=False,
                                                 widget=forms.CheckboxSelectMultiple)
-    found_on = forms.DateField(label=_("Found on"), widget=DateInput())
+    found_on = DateField(label=_("Found on"), widget=DateInput())
     found_by = forms.ModelChoiceField(label=_("Found by"), queryset=Inspector.objects.none(),
                                       required=False)
     immediate = forms.BooleanField(label=_("Rectify at once (立行立改)"), required=False)
@@ -110,7 +110,7 @@ class ProblemForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    meeting_on = forms.DateField(label=_("Team meeting on"), widget=DateInput())
+    meeting_on = DateField(label=_("Team meeting on"), widget=DateInput())
     opinion = forms.CharField(label=_("Team meeting opinion"), max_length=2000,
                               widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -121,7 +121,7 @@ class ReasonForm(forms.Form):
 
 
 class FixedForm(forms.Form):
-    on = forms.DateField(label=_("Fixed on"), widget=DateInput())
+    on = DateField(label=_("Fixed on"), widget=DateInput())
     note = forms.CharField(label=_("How it was fixed"), max_length=4000,
                            widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -148,7 +148,7 @@ class ClueForm(forms.Form):
 
 class ClueTransferForm(forms.Form):
     body = forms.ChoiceField(label=_("Transfer to"), choices=ReceiverBody.choices)
-    on = forms.DateField(label=_("Transferred on"), widget=DateInput())
+    on = DateField(label=_("Transferred on"), widget=DateInput())
 
 
 class ClueHandleForm(forms.Form):
@@ -159,7 +159,7 @@ class ClueReportForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome (four forms)"), choices=FourForms.choices)
     note = forms.CharField(label=_("Outcome"), max_length=4000,
                            widget=forms.Textarea(attrs={"rows": 3}))
-    on = forms.DateField(label=_("Date"), widget=DateInput())
+    on = DateField(label=_("Date"), widget=DateInput())
     close = forms.BooleanField(label=_("Close the clue"), required=False)
 
 
@@ -188,11 +188,11 @@ class CommentForm(forms.Form):
 
 
 class FeedbackForm(forms.Form):
-    principal_meeting_on = forms.DateField(label=_("One-to-one with the principal leader on"),
+    principal_meeting_on = DateField(label=_("One-to-one with the principal leader on"),
                                            widget=DateInput())
-    team_meeting_on = forms.DateField(label=_("Feedback to the leadership team on"),
+    team_meeting_on = DateField(label=_("Feedback to the leadership team on"),
                                       widget=DateInput())
-    feedback_on = forms.DateField(label=_("Feedback date (starts the rectification clocks)"),
+    feedback_on = DateField(label=_("Feedback date (starts the rectification clocks)"),
                                   widget=DateInput())
     opinion = forms.CharField(label=_("Feedback opinion"), widget=forms.Textarea(attrs={"rows": 8}))
     recipients = forms.MultipleChoiceField(

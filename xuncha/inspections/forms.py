@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from xuncha.organizations.models import Inspector, Term, Unit, UnitKind
-from xuncha.web.forms import DateInput, FilterForm
+from xuncha.web.forms import DateField, DateInput, FilterForm
 
 from .models import (
     ChannelKind,
@@ -24,8 +24,8 @@ class RoundForm(forms.Form):
                                 required=False, help_text=_("Empty: the next number."))
     kind = forms.ChoiceField(label=_("Kind"), choices=RoundKind.choices)
     topic = forms.CharField(label=_("Special topic"), max_length=100, required=False)
-    planned_start = forms.DateField(label=_("Planned start"), widget=DateInput())
-    planned_end = forms.DateField(label=_("Planned end"), widget=DateInput())
+    planned_start = DateField(label=_("Planned start"), widget=DateInput())
+    planned_end = DateField(label=_("Planned end"), widget=DateInput())
     note = forms.CharField(label=_("Plan"), required=False, widget=forms.Textarea(
         attrs={"rows": 5}), help_text=_("Targets chosen and why, focus of supervision."))
 
@@ -76,12 +76,12 @@ class MemberUpdateForm(forms.Form):
 
 
 class _DatesMixin(forms.Form):
-    period_start = forms.DateField(label=_("On-site from"), widget=DateInput())
-    period_end = forms.DateField(label=_("On-site until"), widget=DateInput())
-    stationed_on = forms.DateField(label=_("Stationing date (mobilization meeting)"),
+    period_start = DateField(label=_("On-site from"), widget=DateInput())
+    period_end = DateField(label=_("On-site until"), widget=DateInput())
+    stationed_on = DateField(label=_("Stationing date (mobilization meeting)"),
                                    widget=DateInput())
-    petition_deadline = forms.DateField(label=_("Petition deadline"), widget=DateInput())
-    notified_on = forms.DateField(label=_("Target notified on"), widget=DateInput(),
+    petition_deadline = DateField(label=_("Petition deadline"), widget=DateInput())
+    notified_on = DateField(label=_("Target notified on"), widget=DateInput(),
                                   required=False)
     scope_text = forms.CharField(
         label=_("Petition scope"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
@@ -160,7 +160,7 @@ class InspectionFilter(FilterForm):
 
 
 class OverrideForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = DateField(label=_("Date"), widget=DateInput())
     is_workday = forms.TypedChoiceField(label=_("This day is"), coerce=lambda v: v == "1",
                                         choices=[("0", _("a day off")), ("1", _("a working day"))])
     note = forms.CharField(label=_("Note"), max_length=100, required=False)

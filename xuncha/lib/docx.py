@@ -8,6 +8,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from .textnorm import printable
+
 BODY_FONT = "仿宋"
 HEADING_FONT = "黑体"
 TITLE_FONT = "方正小标宋简体"
@@ -36,11 +38,11 @@ class Doc:
     def title(self, text: str) -> None:
         paragraph = self.document.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _set_font(paragraph.add_run(text), TITLE_FONT, 22)
+        _set_font(paragraph.add_run(printable(text)), TITLE_FONT, 22)
 
     def heading(self, text: str) -> None:
         paragraph = self.document.add_paragraph()
-        _set_font(paragraph.add_run(text), HEADING_FONT, 16)
+        _set_font(paragraph.add_run(printable(text)), HEADING_FONT, 16)
 
     def para(self, text: str, *, indent: bool = True, bold: bool = False,
              align: str | None = None, size: float = 16) -> None:
@@ -52,19 +54,19 @@ class Doc:
         elif align == "center":
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.paragraph_format.line_spacing = Pt(28)
-        _set_font(paragraph.add_run(text), BODY_FONT, size, bold)
+        _set_font(paragraph.add_run(printable(text)), BODY_FONT, size, bold)
 
     def table(self, headers: list[str], rows: list[list[str]], widths: list[float] | None = None):
         table = self.document.add_table(rows=1, cols=len(headers))
         table.style = "Table Grid"
         for cell, text in zip(table.rows[0].cells, headers, strict=True):
             cell.text = ""
-            _set_font(cell.paragraphs[0].add_run(str(text)), HEADING_FONT, 11)
+            _set_font(cell.paragraphs[0].add_run(printable(str(text))), HEADING_FONT, 11)
         for row in rows:
             cells = table.add_row().cells
             for cell, text in zip(cells, row, strict=True):
                 cell.text = ""
-                _set_font(cell.paragraphs[0].add_run("" if text is None else str(text)),
+                _set_font(cell.paragraphs[0].add_run("" if text is None else printable(str(text))),
                           BODY_FONT, 11)
         if widths:
             for row in table.rows:

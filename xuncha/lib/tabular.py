@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from xuncha.lib.errors import DomainError
+from xuncha.lib.textnorm import printable
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -150,7 +151,10 @@ def write_xlsx_sheets(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequen
 
 
 def _excel_safe(value):
-    """Neutralise spreadsheet formulas in text (CSV/formula injection)."""
+    """Neutralise spreadsheet formulas in text (CSV/formula injection); drop the control
+    characters a workbook cannot hold."""
+    if isinstance(value, str):
+        value = printable(value)
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and not _is_number(value):
         return "'" + value
     if value is None:

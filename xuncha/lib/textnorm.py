@@ -151,3 +151,18 @@ def chinese_numeral_to_int(text: str) -> int | None:
     if (tens and tens not in CN_DIGITS) or (ones and ones not in CN_DIGITS):
         return None
     return (CN_DIGITS[tens] if tens else 1) * 10 + (CN_DIGITS[ones] if ones else 0)
+
+
+#: C0 control characters that XML 1.0 (so .docx and .xlsx) cannot hold; tab, line feed and
+#: carriage return are kept.
+CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def has_controls(text: str) -> bool:
+    return bool(CONTROLS.search(text))
+
+
+def printable(text: str) -> str:
+    """``text`` without the control characters a document or workbook cannot hold: the
+    last line of defence for values stored before input refused them."""
+    return CONTROLS.sub("", text)

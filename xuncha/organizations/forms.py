@@ -4,7 +4,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from xuncha.web.forms import DateInput, FilterForm
+from xuncha.web.forms import DateField, DateInput, FilterForm
 
 from .models import (
     Cadre,
@@ -54,8 +54,8 @@ class CommitteeForm(forms.Form):
 
 class TermForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=50, help_text=_("For example 第十四届"))
-    starts_on = forms.DateField(label=_("Starts on"), widget=DateInput())
-    ends_on = forms.DateField(label=_("Ends on"), widget=DateInput())
+    starts_on = DateField(label=_("Starts on"), widget=DateInput())
+    ends_on = DateField(label=_("Ends on"), widget=DateInput())
 
     def clean(self):
         data = super().clean()
@@ -155,8 +155,8 @@ class TieForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=TieKind.choices)
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
     relation = forms.CharField(label=_("Relation"), max_length=30, required=False)
-    starts_on = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    ends_on = forms.DateField(label=_("Until"), required=False, widget=DateInput())
+    starts_on = DateField(label=_("From"), required=False, widget=DateInput())
+    ends_on = DateField(label=_("Until"), required=False, widget=DateInput())
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)

@@ -23,6 +23,7 @@ from xuncha.inspections.selectors import inspection_by_public_code
 from xuncha.lib.apipaging import MAX_INT
 from xuncha.lib.errors import DomainError, NotFound
 from xuncha.web.access import api_public
+from xuncha.web.forms import EARLIEST, LATEST
 
 from . import duplicates, intake, openings, receipts, triage
 from . import files as petition_files
@@ -306,8 +307,8 @@ class PetitionFilters(Schema):
     status: str = ""
     route: str = ""
     subject: str = Field("", max_length=64)
-    date_from: datetime.date | None = None
-    date_to: datetime.date | None = None
+    date_from: datetime.date | None = Field(None, ge=EARLIEST, le=LATEST)
+    date_to: datetime.date | None = Field(None, ge=EARLIEST, le=LATEST)
     after: str = Field("", max_length=80, description="Cursor from the previous page")
     limit: int = Field(50, ge=1, le=200)
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xuncha.inspections.models import Inspection
 from xuncha.organizations.models import Unit
-from xuncha.web.forms import DateInput, DateTimeInput, FilterForm
+from xuncha.web.forms import DateField, DateInput, DateTimeInput, FilterForm
 
 from .files import ACCEPT
 from .identity import Reporter
@@ -227,7 +227,7 @@ class DecisionForm(forms.Form):
 class AnswerForm(forms.Form):
     answer = forms.CharField(label=_("The department's answer"), max_length=4000,
                              widget=forms.Textarea(attrs={"rows": 3}))
-    answered_on = forms.DateField(label=_("Answered on"), widget=DateInput())
+    answered_on = DateField(label=_("Answered on"), widget=DateInput())
 
 
 class PetitionFilter(FilterForm):
@@ -243,8 +243,8 @@ class PetitionFilter(FilterForm):
     route = forms.ChoiceField(label=_("Queue"), choices=[("", _("All")), *Route.choices],
                               required=False)
     subject = forms.CharField(label=_("Person reported"), required=False, max_length=64)
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    date_from = DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = DateField(label=_("To"), required=False, widget=DateInput())
 
     def __init__(self, *args, inspections, **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xuncha.findings.models import FourForms, Problem
 from xuncha.organizations.models import UnitKind
-from xuncha.web.forms import DateInput, FilterForm
+from xuncha.web.forms import DateField, DateInput, FilterForm
 
 from .models import FollowUpKind, Grade, Measure, MeasureStatus, Phase
 
@@ -42,7 +42,7 @@ class MeasureForm(forms.Form):
     responsible_department = forms.CharField(label=_("Responsible department"), max_length=100)
     handler = forms.CharField(label=_("Handler"), max_length=64, required=False)
     handler_email = forms.EmailField(label=_("Handler's e-mail"), required=False)
-    deadline = forms.DateField(label=_("Deadline"), widget=DateInput())
+    deadline = DateField(label=_("Deadline"), widget=DateInput())
     deadline_reason = forms.CharField(label=_("Why the deadline is after the report is due"),
                                       max_length=300, required=False)
     intended_result = forms.CharField(label=_("Intended result"), max_length=300, required=False)
@@ -105,7 +105,7 @@ class NoticeForm(forms.Form):
 
 class FollowUpForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=FollowUpKind.choices)
-    held_on = forms.DateField(label=_("Date"), widget=DateInput())
+    held_on = DateField(label=_("Date"), widget=DateInput())
     findings = forms.CharField(label=_("What was found"), widget=forms.Textarea(attrs={"rows": 4}))
     conclusion = forms.CharField(label=_("Conclusion"), required=False,
                                  widget=forms.Textarea(attrs={"rows": 2}))
@@ -126,7 +126,7 @@ class AccountabilityForm(forms.Form):
                              choices=[c for c in FourForms.choices if c[0] != "none"])
     action_taken = forms.CharField(label=_("Measure taken"),
                                    widget=forms.Textarea(attrs={"rows": 2}))
-    decided_on = forms.DateField(label=_("Decided on"), widget=DateInput())
+    decided_on = DateField(label=_("Decided on"), widget=DateInput())
     measures = forms.ModelMultipleChoiceField(label=_("Related measures"),
                                               queryset=Measure.objects.none(), required=False,
                                               widget=forms.CheckboxSelectMultiple)

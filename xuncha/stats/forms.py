@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from xuncha.inspections.models import Round
 from xuncha.organizations.models import Committee, Term, UnitKind
 from xuncha.rectification.models import MeasureStatus
-from xuncha.web.forms import DateInput, FilterForm
+from xuncha.web.forms import DateField, DateInput, FilterForm
 
 from .figures import Filters
 from .selectors import filter_rounds, filter_terms
@@ -18,8 +18,8 @@ from .selectors import filter_rounds, filter_terms
 class StatsFilter(FilterForm):
     committee = forms.IntegerField(widget=forms.HiddenInput, required=False)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    date_from = DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = DateField(label=_("To"), required=False, widget=DateInput())
     term = forms.ModelChoiceField(label=_("Term"), queryset=Term.objects.none(), required=False,
                                   empty_label=_("All"))
     round = forms.ModelChoiceField(label=_("Round"), queryset=Round.objects.none(),

@@ -1,11 +1,13 @@
 """Form helpers shared by every app's views."""
 
+import datetime
 from typing import Any
 
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from xuncha.lib.errors import DomainError
 
@@ -14,6 +16,23 @@ def add_domain_error(form: forms.Form, exc: DomainError) -> None:
     """Show a service's refusal next to the field it names, or above the form."""
     field = exc.field if exc.field in form.fields else None
     form.add_error(field, exc.message)
+
+
+#: Dates a person can mean in this work. Beyond them the database or date arithmetic
+#: (``date + 1 day``) fails: 9999-12-31 in a filter used to answer 500.
+EARLIEST = datetime.date(1900, 1, 1)
+LATEST = datetime.date(2999, 12, 31)
+
+
+class DateField(forms.DateField):
+    """A date between 1900 and 2999, or a clear message."""
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value and not EARLIEST <= value <= LATEST:
+            raise forms.ValidationError(_("Enter a date between %(a)s and %(b)s.")
+                                        % {"a": EARLIEST.isoformat(), "b": LATEST.isoformat()},
+                                        code="date_range")
 
 
 class DateInput(forms.DateInput):
