@@ -135,33 +135,89 @@ class Importer:
 
 
 # --- staged uploads between preview and commit ----------------------------------------
+#
+# A petitions file names reporters. Between its preview and its confirmation it is kept
+# encrypted (the field keys of ``fieldcrypto``), readable by its owner only (0600), outside
+# MEDIA_ROOT so no backup takes it (``XUNCHA_STAGING_DIR``, default ``var/staging``), and for
+# at most ``STAGED_HOURS``: confirming or cancelling removes it at once, and every staging
+# or loading sweeps away what is older.
+
+STAGED_HOURS = 24
+
+
+def _staging_root() -> Path:
+    configured = getattr(settings, "XUNCHA_STAGING_DIR", None)
+    return Path(configured) if configured else Path(settings.VAR_DIR) / "staging"
 
 
 def _staging_dir(user_id: int) -> Path:
-    path = Path(settings.MEDIA_ROOT) / "staging" / str(user_id)
-    path.mkdir(parents=True, exist_ok=True)
+    path = _staging_root() / str(int(user_id))
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
     return path
 
 
+def staged_sweep(*, hours: int = STAGED_HOURS) -> int:
+    """Remove staged uploads older than ``hours``; returns how many went."""
+    import time
+
+    root = _staging_root()
+    if not root.is_dir():
+        return 0
+    cutoff = time.time() - hours * 3600
+    removed = 0
+    for path in root.glob("*/*"):
+        try:
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:
+            continue
+    return removed
+
+
 def stage_upload(*, user_id: int, name: str, data: bytes) -> str:
-    """Keep an upload until the user confirms the import; returns an opaque token."""
+    """Keep an upload (encrypted) until the user confirms the import; returns an opaque
+    token."""
+    import os
+
+    from xuncha.lib.fieldcrypto import fernet
+
+    staged_sweep()
     suffix = ".xlsx" if name.lower().endswith(".xlsx") else ".csv"
     token = uuid.uuid4().hex + suffix
-    (_staging_dir(user_id) / token).write_bytes(data)
+    path = _staging_dir(user_id) / token
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(fernet().encrypt(data))
     return token
 
 
-def load_staged(*, user_id: int, token: str) -> Table:
+def _staged_path(user_id: int, token: str) -> Path:
     if not token or "/" in token or "\\" in token or ".." in token:
         raise DomainError(_("The uploaded file has expired; upload it again."), code="expired")
-    path = _staging_dir(user_id) / token
+    return _staging_dir(user_id) / token
+
+
+def load_staged(*, user_id: int, token: str) -> Table:
+    from cryptography.fernet import InvalidToken
+
+    from xuncha.lib.fieldcrypto import fernet
+
+    staged_sweep()
+    path = _staged_path(user_id, token)
     if not path.is_file():
         raise DomainError(_("The uploaded file has expired; upload it again."), code="expired")
-    return read_table(path.name, path.read_bytes())
+    try:
+        data = fernet().decrypt(path.read_bytes())
+    except InvalidToken:
+        path.unlink(missing_ok=True)
+        raise DomainError(_("The uploaded file has expired; upload it again."),
+                          code="expired") from None
+    return read_table(path.name, data)
 
 
 def discard_staged(*, user_id: int, token: str) -> None:
-    if token and "/" not in token and ".." not in token:
+    if token and "/" not in token and ".." not in token and "\\" not in token:
         (_staging_dir(user_id) / token).unlink(missing_ok=True)
 
 

@@ -92,7 +92,8 @@ class QueryCountTests(PetitionBase):
         self.intake(NEAR)
         self.detail_queries(simple)  # warm the session
         baseline = self.detail_queries(simple)
-        self.assertLessEqual(baseline, 20)
+        # 20, and the opening's audit event (on PostgreSQL: the chain's lock, its head, the row).
+        self.assertLessEqual(baseline, 23)
         self.assertLessEqual(self.detail_queries(busy), baseline + 3)
 
 

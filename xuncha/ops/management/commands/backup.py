@@ -148,11 +148,14 @@ def serialized_fields(model: type[models.Model]) -> list[str]:
 
 def media_files(root: Path) -> list[tuple[Path, str]]:
     """(path, name in the archive) of every regular file under ``root``; symbolic links are
-    not followed."""
+    not followed. Staged imports (which name reporters) are never backed up: older
+    versions kept them in ``MEDIA_ROOT/staging``."""
     found: list[tuple[Path, str]] = []
     if not root.is_dir():
         return found
     for directory, dirnames, filenames in os.walk(root):
+        if Path(directory) == root:
+            dirnames[:] = [d for d in dirnames if d != "staging"]
         dirnames.sort()
         for filename in sorted(filenames):
             path = Path(directory) / filename
