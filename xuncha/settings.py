@@ -186,8 +186,17 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the meta tag, not the cookie
-XUNCHA_LOCKOUT_ATTEMPTS = 5
-XUNCHA_LOCKOUT_MINUTES = 15
+# Sign-in throttling (xuncha/accounts/throttle.py): no lock-out. After the free failures of a
+# window, each further failure of a name, an address or a known device makes it wait twice
+# as long as the one before: 30 s, 1 min, 2 min, … at most 15 min.
+XUNCHA_LOGIN_FREE_FAILURES = 5  # per name typed, and per known device
+XUNCHA_LOGIN_FREE_FAILURES_PER_ADDRESS = 20
+XUNCHA_LOGIN_WINDOW_SECONDS = 3600
+XUNCHA_LOGIN_DELAY_SECONDS = 30
+XUNCHA_LOGIN_MAX_DELAY_SECONDS = 900
+XUNCHA_LOGIN_DEVICE_DAYS = 180  # how long a browser stays known after a sign-in
+# API tokens end after this many days unused (xuncha/accounts/services.token_authenticate).
+XUNCHA_TOKEN_IDLE_DAYS = int(os.environ.get("XUNCHA_TOKEN_IDLE_DAYS", "30"))
 
 # --- security headers -----------------------------------------------------------------
 SECURE = env_bool("XUNCHA_SECURE", default=not DEBUG and not TESTING)
@@ -239,6 +248,21 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 # --- reporter identity encryption -----------------------------------------------------
 XUNCHA_FIELD_KEYS = env_list("XUNCHA_FIELD_KEYS")
+
+# --- audit chain (xuncha/audit/chain.py, keys.py) -------------------------------------
+#: XUNCHA_AUDIT_KEYS: comma-separated ``id:base64key`` pairs (>= 32 random bytes each),
+#: newest first; the first signs new rows, all verify. Development and tests fall back to a
+#: public key; other processes refuse to start without it (``check --deploy`` reports it).
+XUNCHA_AUDIT_KEYS = env_list("XUNCHA_AUDIT_KEYS")
+if not (XUNCHA_AUDIT_KEYS or DEBUG or TESTING or TYPE_CHECKING_RUN
+        or sys.argv[1:2] and sys.argv[1] in KEYLESS_COMMANDS):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("XUNCHA_AUDIT_KEYS must be set when XUNCHA_DEBUG is off.")
+#: A directory on other storage for the append-only checkpoint file, and the addresses
+#: (comma-separated) that receive each checkpoint; ``xuncha audit-checkpoint`` runs daily.
+XUNCHA_AUDIT_CHECKPOINT_DIR = os.environ.get("XUNCHA_AUDIT_CHECKPOINT_DIR", "")
+XUNCHA_AUDIT_CHECKPOINT_EMAIL = env_list("XUNCHA_AUDIT_CHECKPOINT_EMAIL")
 
 # --- mail -----------------------------------------------------------------------------
 if os.environ.get("XUNCHA_EMAIL_HOST"):

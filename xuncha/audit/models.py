@@ -1,4 +1,4 @@
-"""The audit trail: one append-only, hash-chained row per action."""
+"""The audit trail: one append-only, MAC-chained row per action (see ``chain.py``)."""
 
 from django.conf import settings
 from django.db import models
@@ -10,8 +10,11 @@ class Event(models.Model):
     """Something a person (or the public, or the system) did.
 
     Rows are never updated or deleted (database triggers refuse it). Each row's
-    ``hash`` covers its own content and the previous row's hash, so any edit or
-    removal breaks the chain at that row; ``xuncha audit-verify`` finds it.
+    ``hash`` is the HMAC-SHA256, under the key ``key_id`` names (``XUNCHA_AUDIT_KEYS``), of
+    its own content and the previous row's ``hash``, so any edit or removal breaks the chain
+    at that row; ``xuncha audit-verify`` finds it, and a cut-off tail against the last
+    checkpoint. Rows from before the keyed chain have no ``key_id`` and a plain
+    SHA-256 ``hash``.
     """
 
     seq = models.BigIntegerField(_("sequence"), unique=True)
@@ -35,6 +38,10 @@ class Event(models.Model):
     params = models.JSONField(_("parameters"), default=dict, blank=True)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
+    #: The id of the ``XUNCHA_AUDIT_KEYS`` key that signed the row; NULL for the SHA-256
+    #: rows written before the keyed chain (a nullable column is added without rewriting,
+    #: or on SQLite re-creating, the append-only table).
+    key_id = models.CharField(max_length=16, null=True, blank=True)
     hash = models.CharField(max_length=64)
 
     class Meta:

@@ -7,7 +7,8 @@ from django.db.models import Model
 
 from xuncha.lib.requestctx import client_ip
 
-from .chain import GENESIS, jsonable, row_hash
+from .chain import GENESIS, jsonable, row_mac
+from .keys import signing_key
 from .models import Event
 
 # One fixed advisory-lock key serialises appends to the chain on PostgreSQL; the lock is
@@ -48,6 +49,13 @@ def _committee_of(obj: Model | None) -> int | None:
     return None
 
 
+def chain_lock() -> None:
+    """Serialise with every other append until the surrounding transaction ends."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+
+
 def event_record(
     *,
     actor,
@@ -59,16 +67,16 @@ def event_record(
     object_repr: str | None = None,
     ip: str | None = None,
 ) -> Event:
-    """Append one event to the chain, in the caller's transaction.
+    """Append one event to the chain, in the caller's transaction: one query for the
+    previous row, one HMAC under the signing key, one INSERT.
 
     ``actor`` is a user, or None for the public and the system. The client IP is kept
     for staff only (an authenticated actor, or ``ip`` given explicitly by the staff
     sign-in page); public submissions carry none.
     """
+    key = signing_key()
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+        chain_lock()
         last = Event.objects.order_by("-seq").values("seq", "hash").first()
         staff = actor is not None and getattr(actor, "is_authenticated", False)
         row = {
@@ -85,9 +93,10 @@ def event_record(
             "params": jsonable(params or {}),
             "ip": ip or (client_ip() if staff else None),
             "prev_hash": last["hash"] if last else GENESIS,
+            "key_id": key.id,
         }
         event = Event(**row)
         row["created_at"] = event.created_at
-        event.hash = row_hash(row)
+        event.hash = row_mac(row, key)
         event.save(force_insert=True)
         return event

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xuncha.accounts.http import AuthedHttpRequest
 from xuncha.web.access import allow_if
-from xuncha.web.forms import DateInput, FilterForm
+from xuncha.web.forms import DateField, DateInput, FilterForm
 from xuncha.web.paging import paginate
 
 from .access import access_event, can_open_audit_trail
@@ -20,8 +20,8 @@ class EventFilter(FilterForm):
                              help_text=_("For example unit. or login"))
     object_type = forms.CharField(label=_("Object type"), required=False)
     object_id = forms.CharField(label=_("Object id"), required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    date_from = DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = DateField(label=_("To"), required=False, widget=DateInput())
 
 
 @allow_if(can_open_audit_trail)

@@ -25,3 +25,12 @@ def field_keys_check(app_configs, **kwargs):
             problems.append(checks.Error(f"XUNCHA_FIELD_KEYS: key {i + 1} is not a Fernet key.",
                                          id="xuncha.E002"))
     return problems
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def audit_chain_check(app_configs, **kwargs):
+    """The audit chain needs its own MAC key (not the public development one) and a place
+    outside the database for its checkpoints (``xuncha/audit/deploy.py``)."""
+    from xuncha.audit.deploy import deploy_problems
+
+    return deploy_problems()

@@ -54,14 +54,27 @@ def document_text(text: str) -> str:
     return normalize(text)
 
 
+_TOKEN = re.compile(r"[0-9a-z\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]{1,2}")
+
+
+def _lexeme(token: str) -> str:
+    """One quoted lexeme of the tsquery. Tokens come from ``runs`` and so hold only letters,
+    digits and CJK characters; anything else (a quote, ``&``, ``|``, ``!``, ``:*``, a
+    parenthesis) would be tsquery syntax and is refused here, whatever changes upstream."""
+    if not _TOKEN.fullmatch(token):
+        raise ValueError(f"not a search token: {token!r}")
+    return f"'{token}'"
+
+
 def parse_query(q: str) -> tuple[str, list[str]]:
-    """(tsquery for the runs of two or more characters, the one-character runs)."""
+    """(tsquery for the runs of two or more characters, the one-character runs). User text
+    never reaches ``to_tsquery`` as written: it is cut into runs and each token quoted."""
     phrases, singles = [], []
     for run in runs(q[:100]):
         if len(run) == 1:
             singles.append(run)
         else:
-            phrases.append("(" + " <-> ".join(f"'{t}'" for t in run_tokens(run)) + ")")
+            phrases.append("(" + " <-> ".join(_lexeme(t) for t in run_tokens(run)) + ")")
     return " & ".join(phrases), singles
 
 

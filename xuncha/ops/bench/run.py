@@ -8,6 +8,7 @@ answered. One ``name: value unit (target …)`` line per figure.
 
 from __future__ import annotations
 
+import base64
 import http.client
 import json
 import os
@@ -142,6 +143,8 @@ def server_env() -> dict:
     env.update({
         "XUNCHA_DEBUG": "0", "XUNCHA_TESTING": "0",
         "XUNCHA_SECRET_KEY": env.get("XUNCHA_SECRET_KEY") or secrets.token_urlsafe(50),
+        "XUNCHA_AUDIT_KEYS": env.get("XUNCHA_AUDIT_KEYS") or (
+            "bench:" + base64.b64encode(secrets.token_bytes(32)).decode()),
         "XUNCHA_ALLOWED_HOSTS": "127.0.0.1,localhost",
         # Plain HTTP on loopback: no TLS redirect and cookies without the Secure flag.
         "XUNCHA_SECURE": "0",

@@ -124,3 +124,16 @@ class FilterTests(PetitionBase):
         self.assertIsNone(second.context["page"].next_cursor)
         bad = self.client.get(url, {"after": "garbage"})
         self.assertEqual(len(bad.context["page"]), 25)
+
+
+class QuerySafetyTests(PetitionBase):
+    def test_tsquery_syntax_in_user_text_is_plain_text(self):
+        for q in ("'红包' | 1", "红包 & !礼金", "a:* (b", "\\'); DROP", "礼金)|(x"):
+            tsquery, _singles = fts.parse_query(q)
+            self.assertNotRegex(tsquery.replace("<->", "").replace(" & ", ""), r"[|!:*\\;]")
+            self.assertEqual(list(selectors.search(
+                selectors.petitions_visible_to(user=self.office), q)), [])
+
+    def test_a_token_that_is_not_a_search_token_is_refused(self):
+        with self.assertRaisesMessage(ValueError, "not a search token"):
+            fts._lexeme("a'")

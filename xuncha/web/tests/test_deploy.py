@@ -2,6 +2,7 @@
 the HTTPS redirect are on, and every response carries a strict Content-Security-Policy and
 X-Frame-Options: DENY."""
 
+import base64
 import json
 import os
 import secrets
@@ -54,6 +55,8 @@ class ProductionSettingsTests(SimpleTestCase):
         var = tempfile.mkdtemp(prefix="xuncha-deploy-")
         self.addCleanup(shutil.rmtree, var, True)
         (Path(var) / "static").mkdir()
+        checkpoints = tempfile.mkdtemp(prefix="xuncha-checkpoints-")  # "other storage"
+        self.addCleanup(shutil.rmtree, checkpoints, True)
         self.env = {k: v for k, v in os.environ.items()
                     if not k.startswith(("XUNCHA_", "DJANGO_")) and k not in (
                         "DATABASE_URL", "REDIS_URL")}
@@ -61,6 +64,8 @@ class ProductionSettingsTests(SimpleTestCase):
             "XUNCHA_DEBUG": "0",
             "XUNCHA_SECRET_KEY": secrets.token_urlsafe(64),
             "XUNCHA_FIELD_KEYS": Fernet.generate_key().decode(),
+            "XUNCHA_AUDIT_KEYS": "t1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
+            "XUNCHA_AUDIT_CHECKPOINT_DIR": checkpoints,
             "XUNCHA_ALLOWED_HOSTS": HOST,
             "XUNCHA_CSRF_TRUSTED_ORIGINS": f"https://{HOST}",
             "XUNCHA_VAR_DIR": var,

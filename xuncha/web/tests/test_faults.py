@@ -18,6 +18,7 @@ case is ``xuncha.rectification.tests.test_rectification.MeasureTests
 also with both saves truly at the same time.
 """
 
+import base64
 import datetime
 import http.client
 import json
@@ -194,6 +195,7 @@ class ServerRestartTests(TransactionTestCase):
         env.update({
             "DATABASE_URL": database_url(), "XUNCHA_DEBUG": "0", "XUNCHA_TESTING": "0",
             "XUNCHA_SECRET_KEY": secrets.token_urlsafe(50), "XUNCHA_RECEIPT_PEPPER": cls.pepper,
+            "XUNCHA_AUDIT_KEYS": "faults:" + base64.b64encode(secrets.token_bytes(32)).decode(),
             "XUNCHA_ALLOWED_HOSTS": "127.0.0.1,localhost", "XUNCHA_SECURE": "0",
             "XUNCHA_VAR_DIR": str(cls.var), "XUNCHA_MEDIA_ROOT": str(cls.var / "media"),
             # The flood guard has its own tests; here four clients send everything.
