@@ -43,27 +43,6 @@ def signed_in(view: View) -> View:
     return _mark(wrapped, xuncha_access=AUTHENTICATED)
 
 
-def allow(*roles: str, admin: bool = False, platform: bool = False) -> Callable[[View], View]:
-    """Only accounts with one of ``roles``; ``admin`` also requires an office administrator;
-    ``platform`` also lets platform operators (superusers) in."""
-
-    def decorator(view: View) -> View:
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            user = cast(User, request.user)  # anonymous: sent to sign in just below
-            if not user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            permitted = user.role in roles and (not admin or user.is_office_admin)
-            if not permitted and not (platform and user.is_superuser):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return _mark(wrapped, xuncha_access=tuple(roles) + (("platform",) if platform else ()),
-                     xuncha_admin=admin)
-
-    return decorator
-
-
 def allow_if(rule: Callable[..., bool]) -> Callable[[View], View]:
     """Only accounts for which ``rule(user=...)`` holds: a ``can_open_*`` rule of an app's
     ``access.py``, the same one that decides whether the menu shows the page."""

@@ -13,9 +13,9 @@ SKIP_PARTS = {"migrations", "tests", "e2e", "bench"}
 #: Attributes that carry who a person is; only access modules and selectors read them.
 PERMISSION_FACTS = {"role", "receiver_body", "is_office_admin", "is_office_head", "is_custodian"}
 #: Modules that may read them besides ``*/access.py`` and ``*/selectors.py``: the accounts
-#: app administers these very fields, and the decorators in ``web/access.py`` gate views.
+#: app administers these very fields.
 FACT_READERS = {"accounts/models.py", "accounts/services.py", "accounts/forms.py",
-                "accounts/api.py", "accounts/views.py", "web/access.py"}
+                "accounts/api.py", "accounts/views.py"}
 REFUSALS = {"DomainError", "Forbidden", "NotFound", "Conflict"}
 
 
