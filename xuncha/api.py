@@ -17,7 +17,7 @@ class BearerAuth(HttpBearer):
     def authenticate(self, request, token):
         from xuncha.accounts.services import token_authenticate
 
-        user = token_authenticate(token)
+        user = token_authenticate(token, method=request.method)  # read-only tokens: 403
         if user is None:
             return None
         request.user = user

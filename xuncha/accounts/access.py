@@ -4,14 +4,17 @@ These are the only places that compare a user's role and committee; other apps a
 rather than writing ``user.role == Role.OFFICE and user.committee_id == ...`` again.
 
 Below them, the rules of account administration (who manages whose account, tokens and
-second factors) with ``users_managed_by``, the query form of ``can_manage_account``.
+second factors) with ``users_managed_by``, the query form of ``can_manage_account``; who
+grants the powers of an identity custodian and of an office head (``can_grant_powers``,
+``accounts_grantable_by``); what a token may do (``can_use_token``).
 """
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from xuncha.lib.lookup import get_or_404
+from xuncha.organizations.models import LEVEL_ORDER
 
-from .models import ApiToken, User
+from .models import ApiToken, TokenScope, User
 from .roles import ReceiverBody, Role
 from .selectors import tokens_of
 
@@ -91,6 +94,20 @@ def can_open_accounts(*, user: User) -> bool:
     return user.is_superuser or (user.role == Role.OFFICE and user.is_office_admin)
 
 
+def can_open_powers(*, user: User) -> bool:
+    """The powers page of the lower offices: platform operators (for the top committees)
+    and the office administrators of a committee above the lowest level (a county
+    committee has none below it). Asked on every page for the menu, so it reads only the
+    user's committee, which the frame has loaded anyway."""
+    if user.is_superuser:
+        return True
+    committee_id = user.committee_id
+    if committee_id is None or not is_office_admin_of(user=user, committee_id=committee_id):
+        return False
+    committee = user.committee
+    return committee is not None and committee.level != LEVEL_ORDER[-1]
+
+
 # --- account administration -------------------------------------------------------------
 
 
@@ -117,6 +134,81 @@ def access_account(*, user: User, pk: object) -> User:
     return get_or_404(users_managed_by(user=user), pk)
 
 
+# --- the powers of a custodian and of an office head --------------------------------------
+
+#: The powers the office of the committee above grants (model field names).
+POWERS = ("is_custodian", "is_office_head")
+
+
+def _is_upper_office_of(*, user: User, account: User) -> bool:
+    """``user`` administers the office of the committee above ``account``'s, or — for a top
+    committee (no upper one) — is a platform operator. ``account`` is an office account."""
+    if account.role != Role.OFFICE or account.committee_id is None:
+        return False
+    committee = account.committee
+    parent_id = committee.parent_id if committee is not None else None
+    if parent_id is None:
+        return user.is_superuser
+    return is_office_admin_of(user=user, committee_id=parent_id)
+
+
+def can_grant_powers(*, user: User, account: User) -> bool:
+    """Make ``account`` an identity custodian or office head (``POWERS``).
+
+    Only the office administrators of the committee *above* the account's committee may,
+    and for a top committee only a platform operator: never the committee's own
+    administrators (one of them could otherwise make an account of their own a custodian
+    and approve their own reveal request), and never to oneself. The account is an active
+    office account. The query form is ``accounts_grantable_by``.
+    """
+    return (account.pk != user.pk and account.is_active
+            and _is_upper_office_of(user=user, account=account))
+
+
+def accounts_grantable_by(*, user: User) -> QuerySet[User]:
+    """The accounts ``user`` may grant powers to (``can_grant_powers`` as one query): the
+    active office accounts of the committees directly below ``user``'s (of the top
+    committees for a platform operator), never ``user``'s own."""
+    qs = (User.objects.filter(role=Role.OFFICE, is_active=True)
+          .select_related("committee").exclude(pk=user.pk)
+          .order_by("committee__path", "username"))
+    if user.is_superuser:
+        return qs.filter(committee__parent__isnull=True)
+    committee_id = user.committee_id
+    if committee_id is not None and is_office_admin_of(user=user, committee_id=committee_id):
+        return qs.filter(committee__parent_id=committee_id)
+    return qs.none()
+
+
+def can_revoke_powers(*, user: User, account: User) -> bool:
+    """Take a custodian's or an office head's power away from ``account``.
+
+    Whoever may grant it, and also the account's own administrators, their own powers
+    included: revoking only reduces what anyone can do, so it needs no second office. The
+    query form is ``accounts_revocable_by``.
+    """
+    return _is_upper_office_of(user=user, account=account) or can_manage_account(
+        user=user, account=account)
+
+
+def accounts_revocable_by(*, user: User) -> QuerySet[User]:
+    """``can_revoke_powers`` as one query: the accounts ``user`` manages and the office
+    accounts of the committees directly below (the top committees' for an operator)."""
+    qs = User.objects.select_related("committee")
+    if user.is_superuser:
+        return qs
+    committee_id = user.committee_id
+    if committee_id is not None and is_office_admin_of(user=user, committee_id=committee_id):
+        return qs.filter(Q(committee_id=committee_id)
+                         | Q(role=Role.OFFICE, committee__parent_id=committee_id))
+    return qs.none()
+
+
+def access_power_account(*, user: User, pk: object) -> User:
+    """An account whose powers ``user`` may grant or revoke, or ``NotFound``."""
+    return get_or_404(accounts_revocable_by(user=user), pk)
+
+
 def can_turn_off_own_two_factor(*, user: User) -> bool:
     """Not where the committee requires a second factor for the person's role."""
     return not user.needs_two_factor
@@ -126,6 +218,15 @@ def can_revoke_token(*, user: User, token: ApiToken) -> bool:
     """One's own tokens; an account administrator also those of the accounts they manage."""
     return token.user_id == user.pk or can_manage_accounts_of(
         user=user, committee_id=token.user.committee_id)
+
+
+#: Methods a read-only token may use.
+SAFE_METHODS = ("GET", "HEAD")
+
+
+def can_use_token(*, token: ApiToken, method: str | None) -> bool:
+    """A ``read`` token only reads (GET, HEAD); an unknown method counts as a change."""
+    return token.scope == TokenScope.WRITE or (method or "").upper() in SAFE_METHODS
 
 
 def access_token(*, user: User, pk: object) -> ApiToken:

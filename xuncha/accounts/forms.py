@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from xuncha.organizations.models import Committee, Inspector, Unit
 
-from .models import User
+from .access import POWERS
+from .models import TokenScope, User
 from .roles import ReceiverBody, Role
 
 
@@ -51,6 +52,18 @@ class TokenForm(forms.Form):
     name = forms.CharField(label=_("Token name"), max_length=64)
     days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=366,
                               initial=90)
+    scope = forms.ChoiceField(label=_("Token access"), choices=TokenScope.choices,
+                              initial=TokenScope.READ)
+
+
+class PowerForm(forms.Form):
+    """Grant or revoke one power of one account (the view fetches the account through
+    ``access_power_account``)."""
+
+    account = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    power = forms.ChoiceField(choices=[(p, p) for p in POWERS], widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+    next = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
 
 
 class UserForm(forms.Form):
@@ -66,8 +79,8 @@ class UserForm(forms.Form):
     receiver_body = forms.ChoiceField(label=_("Receiving body (receiver)"),
                                       choices=[("", "—"), *ReceiverBody.choices], required=False)
     is_office_admin = forms.BooleanField(label=_("Office administrator"), required=False)
-    is_office_head = forms.BooleanField(label=_("Office head"), required=False)
-    is_custodian = forms.BooleanField(label=_("Identity custodian"), required=False)
+    # Office head and identity custodian are not here: the office of the committee above
+    # grants them (``services.power_grant``); the account page shows them read-only.
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
     def __init__(self, *args, actor: User, instance: User | None = None, **kwargs):
@@ -77,9 +90,7 @@ class UserForm(forms.Form):
                 "email": instance.email, "role": instance.role,
                 "committee": instance.committee_id, "unit": instance.unit_id,
                 "inspector": instance.inspector_id, "receiver_body": instance.receiver_body,
-                "is_office_admin": instance.is_office_admin,
-                "is_office_head": instance.is_office_head,
-                "is_custodian": instance.is_custodian, "is_active": instance.is_active,
+                "is_office_admin": instance.is_office_admin, "is_active": instance.is_active,
             }
         super().__init__(*args, **kwargs)
         if actor.is_superuser:

@@ -1,5 +1,6 @@
 """People who sign in, their second factors and their API tokens."""
 
+import datetime
 import hashlib
 
 from django.contrib.auth.models import AbstractUser
@@ -49,8 +50,9 @@ class User(AbstractUser):
         _("identity custodian"), default=False,
         help_text=_("May approve requests to reveal a reporter's identity."),
     )
-    failed_logins = models.PositiveIntegerField(default=0)
-    locked_until = models.DateTimeField(null=True, blank=True)
+    # Shown to administrators only; sign-in decisions are taken by ``throttle`` (the cache).
+    failed_logins = models.PositiveIntegerField(default=0)  # failures since the last sign-in
+    locked_until = models.DateTimeField(null=True, blank=True)  # end of the sign-in delay
     must_change_password = models.BooleanField(default=False)
     password_changed_at = models.DateTimeField(null=True, blank=True)
     totp_secret = models.CharField(max_length=400, blank=True)  # encrypted, see fieldcrypto
@@ -85,6 +87,8 @@ class User(AbstractUser):
 
     @property
     def is_locked(self) -> bool:
+        """Its name is in a sign-in delay (``throttle``): what the account list shows and
+        what *Unlock* clears. Neither the delay nor this flag stops its API tokens."""
         return self.locked_until is not None and self.locked_until > timezone.now()
 
     @property
@@ -116,6 +120,26 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+class TokenScope(models.TextChoices):
+    """What a token may do: ``read`` tokens only read (GET); ``write`` tokens act as the user."""
+
+    READ = "read", _("Read only")
+    WRITE = "write", _("Read and write")
+
+
+class TokenEnd(models.TextChoices):
+    """Why a token ended (``ApiToken.revoke_reason`` and the ``token.revoke`` event)."""
+
+    MANUAL = "manual", _("revoked by hand")
+    PASSWORD_CHANGE = "password_change", _("password changed")
+    PASSWORD_RESET = "password_reset", _("password reset")
+    ROLE_CHANGE = "role_change", _("role changed")
+    COMMITTEE_CHANGE = "committee_change", _("committee changed")
+    DEACTIVATED = "deactivated", _("account deactivated")
+    TWO_FACTOR_REQUIRED = "two_factor_required", _("two-factor sign-in required but not set up")
+    IDLE = "idle", _("unused for too long")
+
+
 class ApiToken(models.Model):
     """A personal API token (``Authorization: Bearer …``); only its digest is stored."""
 
@@ -127,6 +151,10 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoke_reason = models.CharField(_("why it ended"), max_length=24, blank=True,
+                                     choices=TokenEnd.choices)
+    scope = models.CharField(_("scope"), max_length=8, choices=TokenScope.choices,
+                             default=TokenScope.WRITE)
 
     class Meta:
         verbose_name = _("API token")
@@ -142,5 +170,10 @@ class ApiToken(models.Model):
 
     @property
     def is_usable(self) -> bool:
+        """Not revoked and not past its end date (idleness is checked when it is used)."""
         now = timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+    @property
+    def idle_since(self) -> datetime.datetime:
+        return self.last_used_at or self.created_at

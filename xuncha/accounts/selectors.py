@@ -1,9 +1,20 @@
 """Reads of accounts and tokens, scoped to the reader. The accounts one administers are
 read through ``access.users_managed_by``, next to the rule it is the query form of."""
 
+import datetime
+
 from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from xuncha.audit.models import Event
 
 from .models import ApiToken, User
+from .roles import Role
+
+#: Events by which one person takes control of another's account, or of its powers: created
+#: it, changed it, granted it a power, gave it a new password or removed its second factor.
+ACCOUNT_CHANGING_ACTIONS = ("account.create", "account.update", "account.power_grant",
+                            "account.password_reset", "account.2fa_disable")
 
 
 def tokens_of(*, user: User) -> QuerySet[ApiToken]:
@@ -26,3 +37,26 @@ def users_filter(qs: QuerySet[User], *, q: str = "", role: str = "") -> QuerySet
     if role:
         qs = qs.filter(role=role)
     return qs
+
+
+def account_recently_changed_by(*, account: User, by: User, days: int = 30) -> bool:
+    """Whether ``by`` created or changed ``account`` in the last ``days`` days, according to
+    the audit trail (``ACCOUNT_CHANGING_ACTIONS``: creating, editing, granting a power,
+    resetting its password or its second factor). Used to refuse a decision by an account
+    that the person asking for it controls (a reveal approved by an account its requester
+    made a custodian)."""
+    since = timezone.now() - datetime.timedelta(days=days)
+    return Event.objects.filter(
+        object_type=User._meta.label_lower, object_id=str(account.pk), actor_id=by.pk,
+        action__in=ACCOUNT_CHANGING_ACTIONS, created_at__gte=since).exists()
+
+
+def custodians_to_tell(*, committee_id: int | None, besides: tuple[int, ...] = ()) -> list[str]:
+    """The e-mail addresses of the committee's active identity custodians, except the
+    accounts ``besides`` (the account changed and the person changing it)."""
+    if committee_id is None:
+        return []
+    return list(User.objects.filter(role=Role.OFFICE, committee_id=committee_id,
+                                    is_custodian=True, is_active=True)
+                .exclude(pk__in=besides).exclude(email="")
+                .order_by("pk").values_list("email", flat=True))

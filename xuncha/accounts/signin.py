@@ -1,15 +1,16 @@
-"""Signing in, and each person's own credentials: passwords checked with lock-out, the
-second factor (TOTP and recovery codes), a new password, signing out."""
+"""Signing in, and each person's own credentials: passwords checked under the progressive
+delay of ``throttle`` (no lock-out), the second factor (TOTP and recovery codes), a new
+password (which ends the person's API tokens), signing out."""
 
 import datetime
 import hashlib
 import secrets
 
 import pyotp
-from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,8 +18,10 @@ from xuncha.audit.services import event_record
 from xuncha.lib import fieldcrypto
 from xuncha.lib.errors import DomainError, Forbidden
 
+from . import throttle
 from .access import can_turn_off_own_two_factor
-from .models import RecoveryCode, User
+from .models import RecoveryCode, TokenEnd, User
+from .tokens import tokens_end
 
 RECOVERY_CODE_COUNT = 10
 
@@ -30,53 +33,70 @@ class LoginRefused(DomainError):
     pass
 
 
-def login_check_password(*, username: str, password: str, ip: str | None = None) -> User:
-    """Check a password; count failures, lock after repeated ones, audit every outcome.
+def _refused() -> LoginRefused:
+    """The one answer for an unknown name, a wrong password, an inactive account and an
+    attempt in a sign-in delay: nobody learns which it was."""
+    return LoginRefused(_("The username or password is incorrect, or there were too many "
+                          "failed attempts; wait a minute and try again."),
+                        code="bad_credentials")
 
-    Raises ``LoginRefused`` with a message that does not say whether the user exists,
-    except that a locked account says it is locked (the owner needs to know).
+
+def _mirror_failure(user: User, until: float) -> None:
+    """What the administrators see of the delay (``User.is_locked``, *Unlock*)."""
+    fields: dict[str, object] = {"failed_logins": F("failed_logins") + 1}
+    if until:
+        fields["locked_until"] = datetime.datetime.fromtimestamp(until, tz=datetime.UTC)
+    User.objects.filter(pk=user.pk).update(**fields)
+
+
+def login_check_password(*, username: str, password: str, ip: str | None = None,
+                         device: str = "") -> User:
+    """Check a password under the progressive delay of ``throttle``; audit every outcome.
+
+    ``device`` is the browser's known-device cookie. Raises ``LoginRefused`` with the same
+    message and code whether the name is unknown, the password wrong, the account inactive
+    or the attempt delayed.
     """
-    generic = _("The username or password is incorrect.")
+    attempt = throttle.attempt_for(username=username, ip=ip, device_cookie=device)
     user = User.objects.filter(username__iexact=username.strip()).first()
+    if throttle.delayed(attempt):
+        with transaction.atomic():
+            event_record(actor=None, action="login.failed", obj=user, ip=ip,
+                         params={"username": username.strip()[:150], "reason": "delayed"})
+        raise _refused()
     if user is None:
         # Run the hasher anyway so timing does not reveal which usernames exist.
         User().set_password(password)
+        until = throttle.failed(attempt)
         with transaction.atomic():
             event_record(actor=None, action="login.failed", ip=ip,
-                         params={"username": username.strip()[:150], "reason": "unknown user"})
-        raise LoginRefused(generic, code="bad_credentials")
-    if user.locked_until is not None and user.is_locked:
-        with transaction.atomic():
-            event_record(actor=None, action="login.failed", obj=user, ip=ip,
-                         params={"reason": "locked"})
-        minutes = max(1, int((user.locked_until - timezone.now()).total_seconds() // 60) + 1)
-        raise LoginRefused(
-            _("Too many failed attempts. The account is locked; try again in %(minutes)d "
-              "minutes or ask your office administrator to unlock it.") % {"minutes": minutes},
-            code="locked")
+                         params={"username": username.strip()[:150], "reason": "unknown user",
+                                 "delayed": bool(until)})
+        raise _refused()
     if not user.check_password(password) or not user.is_active:
+        until = throttle.failed(attempt)
         with transaction.atomic():
-            locked = User.objects.select_for_update().get(pk=user.pk)
-            locked.failed_logins += 1
-            fields = ["failed_logins"]
-            if locked.failed_logins >= settings.XUNCHA_LOCKOUT_ATTEMPTS:
-                locked.locked_until = timezone.now() + datetime.timedelta(
-                    minutes=settings.XUNCHA_LOCKOUT_MINUTES)
-                locked.failed_logins = 0
-                fields.append("locked_until")
-            locked.save(update_fields=fields)
-            event_record(actor=None, action="login.failed", obj=locked, ip=ip,
+            _mirror_failure(user, until)
+            event_record(actor=None, action="login.failed", obj=user, ip=ip,
                          params={"reason": "inactive" if not user.is_active else "bad password",
-                                 "locked": "locked_until" in fields})
-        raise LoginRefused(generic, code="bad_credentials")
+                                 "delayed": bool(until)})
+        raise _refused()
     return user
 
 
 @transaction.atomic
-def login_succeeded(*, user: User, method: str, ip: str | None = None) -> None:
-    User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None,
-                                           last_login=timezone.now())
+def login_succeeded(*, user: User, method: str, ip: str | None = None,
+                    device: str = "") -> str:
+    """Record the sign-in, restart the name's (or device's) count; returns the cookie that
+    makes this browser a known device of the account from now on."""
+    attempt = throttle.attempt_for(username=user.username, ip=ip, device_cookie=device)
+    if throttle.succeeded(attempt):
+        User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None,
+                                               last_login=timezone.now())
+    else:  # from a known device: others' failures on the name still delay it elsewhere
+        User.objects.filter(pk=user.pk).update(last_login=timezone.now())
     event_record(actor=user, action="login", obj=user, params={"method": method}, ip=ip)
+    return throttle.device_cookie(user.username)
 
 
 @transaction.atomic
@@ -146,20 +166,28 @@ def totp_enable(*, user: User, secret: str, code: str) -> list[str]:
     return codes
 
 
-def totp_verify(*, user: User, code: str, ip: str | None = None) -> str:
+def totp_verify(*, user: User, code: str, ip: str | None = None, device: str = "") -> str:
     """Check a second-factor code at sign-in; a code is accepted once only.
 
-    Returns the method used (``totp`` or ``recovery``). Raises ``LoginRefused``; the
-    failure is counted and audited even though the caller sees an error.
+    Returns the method used (``totp`` or ``recovery``). Raises ``LoginRefused``; a wrong
+    code is counted by ``throttle`` like a wrong password and audited. Only someone who
+    gave the password reaches this step, so a delay is named as such here.
     """
+    attempt = throttle.attempt_for(username=user.username, ip=ip, device_cookie=device)
+    if throttle.delayed(attempt):
+        raise LoginRefused(_("Too many attempts. Please try again later."), code="delayed")
     with transaction.atomic():
-        method, reason = _totp_verify_locked(user=user, code=code, ip=ip)
+        method, reason = _totp_verify_locked(user=user, code=code)
+        if method is None:
+            _mirror_failure(user, throttle.failed(attempt))
+            event_record(actor=None, action="login.failed", obj=user, ip=ip,
+                         params={"reason": "bad 2fa code"})
     if method is None:
         raise LoginRefused(reason, code="bad_code")
     return method
 
 
-def _totp_verify_locked(*, user: User, code: str, ip: str | None) -> tuple[str | None, str]:
+def _totp_verify_locked(*, user: User, code: str) -> tuple[str | None, str]:
     user = User.objects.select_for_update().get(pk=user.pk)
     code = (code or "").strip()
     digits = code.replace(" ", "")
@@ -169,30 +197,18 @@ def _totp_verify_locked(*, user: User, code: str, ip: str | None) -> tuple[str |
             user.totp_last_step = step
             user.save(update_fields=["totp_last_step"])
             return "totp", ""
-        reason = _("This code was already used. Wait for the next code.") if (
+        return None, _("This code was already used. Wait for the next code.") if (
             step is not None) else _("That code is not correct.")
-    else:
-        recovery = RecoveryCode.objects.filter(
-            user=user, code_hash=_recovery_hash(code), used_at__isnull=True).first()
-        if recovery is not None:
-            recovery.used_at = timezone.now()
-            recovery.save(update_fields=["used_at"])
-            event_record(actor=user, action="account.recovery_code_used", obj=user,
-                         params={"remaining": RecoveryCode.objects.filter(
-                             user=user, used_at__isnull=True).count()})
-            return "recovery", ""
-        reason = _("That code is not correct.")
-    user.failed_logins += 1
-    fields = ["failed_logins"]
-    if user.failed_logins >= settings.XUNCHA_LOCKOUT_ATTEMPTS:
-        user.locked_until = timezone.now() + datetime.timedelta(
-            minutes=settings.XUNCHA_LOCKOUT_MINUTES)
-        user.failed_logins = 0
-        fields.append("locked_until")
-    user.save(update_fields=fields)
-    event_record(actor=None, action="login.failed", obj=user, ip=ip,
-                 params={"reason": "bad 2fa code"})
-    return None, reason
+    recovery = RecoveryCode.objects.filter(
+        user=user, code_hash=_recovery_hash(code), used_at__isnull=True).first()
+    if recovery is not None:
+        recovery.used_at = timezone.now()
+        recovery.save(update_fields=["used_at"])
+        event_record(actor=user, action="account.recovery_code_used", obj=user,
+                     params={"remaining": RecoveryCode.objects.filter(
+                         user=user, used_at__isnull=True).count()})
+        return "recovery", ""
+    return None, _("That code is not correct.")
 
 
 @transaction.atomic
@@ -213,6 +229,8 @@ def second_factor_clear(*, actor: User, user: User) -> None:
     user.save(update_fields=["totp_secret", "totp_enabled", "totp_last_step"])
     RecoveryCode.objects.filter(user=user).delete()
     event_record(actor=actor, action="account.2fa_disable", obj=user)
+    if user.needs_two_factor:  # reset by an administrator where it is required
+        tokens_end(user=user, reason=TokenEnd.TWO_FACTOR_REQUIRED, actor=actor)
 
 
 @transaction.atomic
@@ -243,3 +261,4 @@ def password_change(*, user: User, old_password: str, new_password: str) -> None
     user.password_changed_at = timezone.now()
     user.save(update_fields=["password", "must_change_password", "password_changed_at"])
     event_record(actor=user, action="account.password_change", obj=user)
+    tokens_end(user=user, reason=TokenEnd.PASSWORD_CHANGE, actor=user)

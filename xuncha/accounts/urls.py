@@ -21,4 +21,8 @@ urlpatterns = [
          name="user_reset_password"),
     path("users/<int:pk>/unlock/", views.user_unlock_view, name="user_unlock"),
     path("users/<int:pk>/reset-2fa/", views.user_reset_2fa_view, name="user_reset_2fa"),
+    # The account is a form field (access_power_account), not a URL part.
+    path("powers/", views.power_list_view, name="power_list"),
+    path("powers/grant/", views.power_grant_view, name="power_grant"),
+    path("powers/revoke/", views.power_revoke_view, name="power_revoke"),
 ]

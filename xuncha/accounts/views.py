@@ -3,6 +3,7 @@
 import time
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.http import HttpRequest, HttpResponse
@@ -12,22 +13,28 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from xuncha.lib import ratelimit
 from xuncha.lib.errors import DomainError
 from xuncha.web.access import allow_if, public, signed_in
 from xuncha.web.forms import add_domain_error
 from xuncha.web.paging import paginate
 
-from . import selectors, services, signin
+from . import selectors, services, signin, throttle
 from .access import (
+    POWERS,
     access_account,
+    access_power_account,
     access_token,
+    accounts_grantable_by,
+    can_grant_powers,
     can_open_accounts,
+    can_open_powers,
+    can_revoke_powers,
     can_turn_off_own_two_factor,
     users_managed_by,
 )
-from .forms import CodeForm, LoginForm, PasswordChangeForm, TokenForm, UserForm
+from .forms import CodeForm, LoginForm, PasswordChangeForm, PowerForm, TokenForm, UserForm
 from .http import AuthedHttpRequest
+from .models import User
 from .roles import Role
 
 PENDING_KEY = "xuncha_pending_2fa"
@@ -48,6 +55,13 @@ def _client_ident(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+def _known_device(response: HttpResponse, cookie: str) -> HttpResponse:
+    """Mark the browser as a known device of the account that signed in (``throttle``)."""
+    response.set_cookie(throttle.DEVICE_COOKIE, cookie, max_age=throttle.device_max_age(),
+                        httponly=True, secure=settings.SESSION_COOKIE_SECURE, samesite="Lax")
+    return response
+
+
 @public
 @require_http_methods(["GET", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
@@ -55,26 +69,24 @@ def login_view(request: HttpRequest) -> HttpResponse:
         return redirect(_safe_next(request))
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if not ratelimit.hit("login-ip", _client_ident(request), limit=30, window=900):
-            form.add_error(None, _("Too many sign-in attempts from this address. Wait a few "
-                                   "minutes and try again."))
+        device = request.COOKIES.get(throttle.DEVICE_COOKIE, "")
+        try:
+            user = signin.login_check_password(
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password"], ip=_client_ident(request),
+                device=device)
+        except signin.LoginRefused as exc:
+            form.add_error(None, exc.message)
         else:
-            try:
-                user = signin.login_check_password(
-                    username=form.cleaned_data["username"],
-                    password=form.cleaned_data["password"], ip=_client_ident(request))
-            except signin.LoginRefused as exc:
-                form.add_error(None, exc.message)
-            else:
-                if user.totp_enabled:
-                    request.session.cycle_key()
-                    request.session[PENDING_KEY] = {"uid": user.pk, "at": int(time.time()),
-                                                    "next": _safe_next(request)}
-                    return redirect("accounts:login_2fa")
-                login(request, user, backend=AUTH_BACKEND)
-                signin.login_succeeded(user=user, method="password",
-                                         ip=_client_ident(request))
-                return redirect(_safe_next(request))
+            if user.totp_enabled:
+                request.session.cycle_key()
+                request.session[PENDING_KEY] = {"uid": user.pk, "at": int(time.time()),
+                                                "next": _safe_next(request), "device": device}
+                return redirect("accounts:login_2fa")
+            login(request, user, backend=AUTH_BACKEND)
+            cookie = signin.login_succeeded(user=user, method="password",
+                                            ip=_client_ident(request), device=device)
+            return _known_device(redirect(_safe_next(request)), cookie)
     return render(request, "accounts/login.html",
                   {"form": form, "next": request.GET.get("next", "")})
 
@@ -88,26 +100,27 @@ def login_2fa_view(request: HttpRequest) -> HttpResponse:
         messages.info(request, _("Please sign in again."))
         return redirect("accounts:login")
     user = selectors.account_signing_in(pk=pending["uid"])
-    if user is None or user.is_locked:
+    if user is None:
         request.session.pop(PENDING_KEY, None)
         messages.error(request, _("This account cannot sign in now."))
         return redirect("accounts:login")
+    device = str(pending.get("device") or "")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             method = signin.totp_verify(user=user, code=form.cleaned_data["code"],
-                                          ip=_client_ident(request))
+                                        ip=_client_ident(request), device=device)
         except signin.LoginRefused as exc:
             form.add_error("code", exc.message)
         else:
             request.session.pop(PENDING_KEY, None)
             login(request, user, backend=AUTH_BACKEND)
-            signin.login_succeeded(user=user, method=f"password+{method}",
-                                     ip=_client_ident(request))
+            cookie = signin.login_succeeded(user=user, method=f"password+{method}",
+                                            ip=_client_ident(request), device=device)
             if method == "recovery":
                 messages.warning(request, _("You signed in with a recovery code. Each code "
                                             "works once; generate new ones if few are left."))
-            return redirect(pending.get("next") or "web:home")
+            return _known_device(redirect(pending.get("next") or "web:home"), cookie)
     return render(request, "accounts/login_2fa.html", {"form": form})
 
 
@@ -144,6 +157,7 @@ def profile_view(request: AuthedHttpRequest) -> HttpResponse:
         "tokens": selectors.tokens_of(user=request.user), "token_form": TokenForm(),
         "recovery_left": selectors.recovery_codes_left(user=request.user),
         "can_turn_off_two_factor": can_turn_off_own_two_factor(user=request.user),
+        "token_idle_days": settings.XUNCHA_TOKEN_IDLE_DAYS,
     })
 
 
@@ -205,7 +219,8 @@ def token_create_view(request: AuthedHttpRequest) -> HttpResponse:
         return redirect("accounts:profile")
     try:
         token, secret = services.token_create(user=request.user, name=form.cleaned_data["name"],
-                                              days=form.cleaned_data["days"])
+                                              days=form.cleaned_data["days"],
+                                              scope=form.cleaned_data["scope"])
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("accounts:profile")
@@ -247,7 +262,7 @@ def user_create_view(request: AuthedHttpRequest) -> HttpResponse:
         else:
             return render(request, "accounts/user_password.html",
                           {"account": user, "password": password, "created": True})
-    return render(request, "accounts/user_form.html", {"form": form})
+    return render(request, "accounts/user_form.html", {"form": form, "powers": []})
 
 
 @allow_if(can_open_accounts)
@@ -263,7 +278,10 @@ def user_edit_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The account was saved."))
             return redirect("accounts:user_edit", pk=account.pk)
-    return render(request, "accounts/user_form.html", {"form": form, "account": account})
+    return render(request, "accounts/user_form.html", {
+        "form": form, "account": account, "powers": _powers_of(request.user, account),
+        "revoke_next": reverse("accounts:user_edit", args=[account.pk]),
+    })
 
 
 @allow_if(can_open_accounts)
@@ -304,3 +322,62 @@ def user_reset_2fa_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Two-factor sign-in was reset; the person sets it up "
                                     "again at the next sign-in if it is required."))
     return redirect("accounts:user_edit", pk=account.pk)
+
+
+# --- the powers of custodians and office heads -----------------------------------------
+
+
+def _powers_of(user: User, account: User) -> list[dict[str, object]]:
+    """Each power of ``account`` with whether ``user`` may grant or revoke it (the flags
+    the templates show)."""
+    grant = can_grant_powers(user=user, account=account)
+    revoke = can_revoke_powers(user=user, account=account)
+    return [{"power": power, "label": services.power_label(power),
+             "held": bool(getattr(account, power)),
+             "can_grant": grant and not getattr(account, power),
+             "can_revoke": revoke and bool(getattr(account, power))} for power in POWERS]
+
+
+@allow_if(can_open_powers)
+def power_list_view(request: AuthedHttpRequest) -> HttpResponse:
+    """The office accounts of the committees directly below, and their powers."""
+    page = paginate(request, accounts_grantable_by(user=request.user))
+    rows = [{"account": account, "powers": _powers_of(request.user, account)}
+            for account in page]
+    return render(request, "accounts/power_list.html", {
+        "page": page, "rows": rows, "revoke_next": reverse("accounts:power_list")})
+
+
+def _power_change(request: AuthedHttpRequest, *, grant: bool) -> HttpResponse:
+    form = PowerForm(request.POST)
+    if not form.is_valid():
+        reason_errors = form.errors.get("reason")
+        messages.error(request, "{}: {}".format(_("Reason"), " ".join(str(e) for e in reason_errors))
+                       if reason_errors else _("Choose an account and a power."))
+        return redirect(_safe_next(request, "accounts:power_list"))
+    account = access_power_account(user=request.user, pk=form.cleaned_data["account"])
+    change = services.power_grant if grant else services.power_revoke
+    try:
+        change(actor=request.user, account=account, power=form.cleaned_data["power"],
+               reason=form.cleaned_data["reason"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        label = services.power_label(form.cleaned_data["power"])
+        messages.success(request, (_("%(account)s is now %(power)s.") if grant else _(
+            "%(account)s is no longer %(power)s.")) % {"account": account.username,
+                                                        "power": label})
+    return redirect(_safe_next(request, "accounts:power_list"))
+
+
+@allow_if(can_open_powers)
+@require_POST
+def power_grant_view(request: AuthedHttpRequest) -> HttpResponse:
+    return _power_change(request, grant=True)
+
+
+@allow_if(can_open_accounts)
+@require_POST
+def power_revoke_view(request: AuthedHttpRequest) -> HttpResponse:
+    """Also the account's own administrators (from the account page): it only reduces power."""
+    return _power_change(request, grant=False)
