@@ -110,6 +110,27 @@ class IdentityTests(PetitionBase):
             identity.reveal_decide(actor=self.custodian, request=request, approve=True)
         self.assertEqual(RevealRequest.objects.get(pk=request.pk).status, RevealStatus.PENDING)
 
+    def test_an_administrator_cannot_approve_through_an_account_they_made(self):
+        """The attack seen: the office administrator asks, makes an account, has it made a
+        custodian, signs in as it and approves. The account is theirs: refused."""
+        from xuncha.accounts.roles import Role
+        from xuncha.accounts.services import power_grant, user_create
+
+        petition = self.identified()
+        request = identity.reveal_request(actor=self.office, petition=petition, reason=REASON)
+        puppet, _password = user_create(actor=self.office, data={
+            "username": "puppet", "display_name": "傀儡", "role": Role.OFFICE,
+            "committee": self.county})
+        power_grant(actor=self.city_office, account=puppet, power="is_custodian",
+                    reason="本级巡察办申请增设身份保管人")
+        puppet.refresh_from_db()
+        with self.assertRefused(Forbidden, code="approver_controlled"):
+            identity.reveal_decide(actor=puppet, request=request, approve=True)
+        self.assertEqual(RevealRequest.objects.get(pk=request.pk).status, RevealStatus.PENDING)
+        # A custodian the requester did not make decides as usual.
+        identity.reveal_decide(actor=self.custodian, request=request, approve=True)
+        self.assertEqual(RevealRequest.objects.get(pk=request.pk).status, RevealStatus.APPROVED)
+
     @override_settings(XUNCHA_REVEAL_HOURS=2)
     def test_refusal_needs_a_note_and_the_approval_window_is_configurable(self):
         petition = self.identified()
