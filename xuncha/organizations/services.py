@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xuncha.accounts.models import User
+from xuncha.accounts.tokens import tokens_end_lacking_second_factor
 from xuncha.audit.services import diff, event_record, snapshot
 from xuncha.lib.errors import DomainError, Forbidden
 
@@ -145,6 +146,7 @@ def committee_update(*, actor: User, committee: Committee, data: dict[str, Any])
         # Office admins tune settings; the tree itself belongs to the platform operator.
         data = {k: v for k, v in data.items() if k not in ("code", "level", "parent")}
     old_path = committee.path
+    required_before = committee.require_2fa
     committee = _update(actor=actor, instance=committee, data=data, fields=COMMITTEE_FIELDS,
                         action="committee.update", validate=_validate_committee,
                         unique=("code", _("This committee code is already used.")))
@@ -153,6 +155,9 @@ def committee_update(*, actor: User, committee: Committee, data: dict[str, Any])
         for c in Committee.objects.filter(path__startswith=old_path):
             c.path = new_path + c.path[len(old_path):]
             c.save(update_fields=["path"])
+    if committee.require_2fa and not required_before:
+        # Tokens must not outlive the rule: those of people without a second factor end now.
+        tokens_end_lacking_second_factor(committee_id=committee.pk, actor=actor)
     return committee
 
 

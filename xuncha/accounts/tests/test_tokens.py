@@ -237,3 +237,16 @@ class ReadOnlyTokenTests(AccountsTestCase):
         self.assertEqual(ApiToken.objects.get(user=self.office).scope, TokenScope.READ)
         self.assertTrue(Event.objects.filter(action="token.create",
                                              params__scope="read").exists())
+
+
+class CommitteeTurnsOnTwoFactorTests(AccountsTestCase):
+    live = TokenEndTests.live
+    bearer = TokenEndTests.bearer
+
+    def test_the_committee_setting_ends_the_tokens_at_once(self):
+        from xuncha.organizations.services import committee_update
+
+        token, _secret = self.live(self.team)
+        committee_update(actor=self.office, committee=self.county, data={"require_2fa": True})
+        token.refresh_from_db()
+        self.assertEqual(token.revoke_reason, TokenEnd.TWO_FACTOR_REQUIRED)
