@@ -34,8 +34,9 @@ from django.utils.translation import gettext as _
 from .errors import DomainError
 
 MAX_PIXELS = 40_000_000
-#: An archive that unpacks past this many bytes or parts is refused (zip bombs).
-MAX_UNPACKED = 200 * 1024 * 1024
+#: An archive that unpacks past this many bytes or parts is refused (zip bombs): each part
+#: is read whole to be cleaned, and a part never yields more than its declared size.
+MAX_UNPACKED = 64 * 1024 * 1024
 MAX_PARTS = 5000
 
 JPEG = "image/jpeg"

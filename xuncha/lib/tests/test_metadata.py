@@ -188,6 +188,16 @@ class OfficeRefusalTests(RefusalAssertions):
         with self.assertRefused(metadata.Uncleanable, "macros or embedded objects"):
             metadata.clean_office(self.with_part("word/embeddings/oleObject1.bin", b"x"))
 
+    def test_a_zip_bomb_is_refused_before_it_is_inflated(self):
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, body in office_parts(fixture("report.docx")).items():
+                archive.writestr(name, body)
+            archive.writestr("word/media/huge.bin", b"\0" * (80 * 1024 * 1024))
+        self.assertLess(len(out.getvalue()), 1024 * 1024)  # small on the wire
+        with self.assertRefused(DomainError, "The document is too large once unpacked."):
+            metadata.clean_office(out.getvalue())
+
     def test_broken_archive_is_refused(self):
         with self.assertRefused(DomainError, "The document cannot be read."):
             metadata.clean_office(b"PK\x03\x04 not really a zip")
