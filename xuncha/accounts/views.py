@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from xuncha.lib.clientaddr import client_address
 from xuncha.lib.errors import DomainError
 from xuncha.web.access import allow_if, public, signed_in
 from xuncha.web.forms import add_domain_error
@@ -52,7 +53,8 @@ def _safe_next(request: HttpRequest, default: str = "web:home") -> str:
 
 
 def _client_ident(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    """The client behind our trusted proxies (the per-address sign-in delay counts it)."""
+    return client_address(request)
 
 
 def _known_device(response: HttpResponse, cookie: str) -> HttpResponse:
