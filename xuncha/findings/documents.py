@@ -3,6 +3,8 @@
 import datetime
 from collections.abc import Iterable
 
+from django.utils import timezone
+
 from xuncha.lib.docx import Doc
 
 from .models import Feedback, Problem, ReportKind, ReportVersion
@@ -68,7 +70,9 @@ def report_docx(version: ReportVersion) -> bytes:
                   [[p.number, p.title, p.category.name, p.get_responsibility_display()]
                    for p in problems], widths=[4.5, 7, 2.5, 2.5])
     doc.para(f"{committee.short_name}{inspection.team.name}", indent=False, align="right")
-    doc.para(_date(version.approved_at.date() if version.approved_at else version.created_at),
+    # The committee's own calendar day: a report approved at 02:11 Beijing time on 12-04
+    # was signed 12-03 when the day was taken from the UTC timestamp.
+    doc.para(_date(timezone.localdate(version.approved_at or version.created_at)),
              indent=False, align="right")
     return doc.bytes()
 
