@@ -1,6 +1,9 @@
 """Pages: setting up an evaluation, codes and printed ballots, paper entry, results, and the
 public voting page."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -71,11 +74,6 @@ def _errors(form: forms.Form) -> str:
     return " ".join(str(e) for errs in form.errors.values() for e in errs)
 
 
-def _done(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
-    messages.success(request, _("Done."))
-    return redirect("evaluations:detail", pk=evaluation.pk)
-
-
 def _refused(request: HttpRequest, evaluation: Evaluation, message: str) -> HttpResponse:
     messages.error(request, message)
     return redirect("evaluations:detail", pk=evaluation.pk)
@@ -141,76 +139,70 @@ def detail_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 # --- the office's actions on a session (one view each; all answer on the session's page) ---
 
 
+def _step(request: AuthedHttpRequest, evaluation: Evaluation,
+          call: Callable[[dict[str, Any]], object], *, success: str,
+          form: forms.Form | None = None) -> HttpResponse:
+    """One of the office's actions on a session, answered on the session's page. The
+    action's ``form``, if it has one, must be valid, or its errors are the message and
+    nothing changes; ``call``, one service, gets the cleaned data, and its refusal or
+    ``success`` is the message."""
+    if form is not None and not form.is_valid():
+        return _refused(request, evaluation, _errors(form))
+    try:
+        call({} if form is None else form.cleaned_data)
+    except DomainError as exc:
+        return _refused(request, evaluation, exc.message)
+    messages.success(request, success)
+    return redirect("evaluations:detail", pk=evaluation.pk)
+
+
 @allow_if(can_open_evaluation_office)
 @require_POST
 def group_save_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     evaluation = access_session(user=request.user, pk=pk)
-    form = GroupForm(request.POST)
-    if not form.is_valid():
-        return _refused(request, evaluation, _errors(form))
-    data = form.cleaned_data
-    try:
-        group = None
-        if request.POST.get("group"):  # a group being changed rather than added
-            group = get_or_404(evaluation.groups.all(), request.POST["group"])
-        group_save(actor=request.user, evaluation=evaluation, name=data["name"],
-                   quota_grade=data["quota_grade"], quota_ratio=data["quota_ratio"],
-                   quota_max=data["quota_max"], objects=data["objects"].splitlines(),
-                   group=group)
-    except DomainError as exc:
-        return _refused(request, evaluation, exc.message)
-    return _done(request, evaluation)
+    changed = request.POST.get("group")  # a group being changed rather than added
+    return _step(request, evaluation, lambda d: group_save(
+        actor=request.user, evaluation=evaluation, name=d["name"],
+        quota_grade=d["quota_grade"], quota_ratio=d["quota_ratio"], quota_max=d["quota_max"],
+        objects=d["objects"].splitlines(),
+        group=get_or_404(evaluation.groups.all(), changed) if changed else None),
+        success=_("Done."), form=GroupForm(request.POST))
 
 
 @allow_if(can_open_evaluation_office)
 @require_POST
 def grades_save_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     evaluation = access_session(user=request.user, pk=pk)
-    form = GradesForm(request.POST)
-    if not form.is_valid():
-        return _refused(request, evaluation, _errors(form))
-    try:
-        grades_save(actor=request.user, evaluation=evaluation,
-                    grades=form.cleaned_data["grades"])
-    except DomainError as exc:
-        return _refused(request, evaluation, exc.message)
-    return _done(request, evaluation)
+    return _step(request, evaluation, lambda d: grades_save(
+        actor=request.user, evaluation=evaluation, grades=d["grades"]),
+        success=_("Done."), form=GradesForm(request.POST))
 
 
 @allow_if(can_open_evaluation_office)
 @require_POST
 def ballot_type_save_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     evaluation = access_session(user=request.user, pk=pk)
-    form = BallotTypeForm(request.POST)
-    if not form.is_valid():
-        return _refused(request, evaluation, _errors(form))
-    try:
-        ballot_type_save(actor=request.user, evaluation=evaluation, **form.cleaned_data)
-    except DomainError as exc:
-        return _refused(request, evaluation, exc.message)
-    return _done(request, evaluation)
+    return _step(request, evaluation, lambda d: ballot_type_save(
+        actor=request.user, evaluation=evaluation, **d),
+        success=_("Done."), form=BallotTypeForm(request.POST))
 
 
 @allow_if(can_open_evaluation_office)
 @require_POST
 def voting_open_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     evaluation = access_session(user=request.user, pk=pk)
-    try:
-        evaluation_open(actor=request.user, evaluation=evaluation)
-    except DomainError as exc:
-        return _refused(request, evaluation, exc.message)
-    return _done(request, evaluation)
+    return _step(request, evaluation, lambda d: evaluation_open(
+        actor=request.user, evaluation=evaluation),
+        success=_("Done."))
 
 
 @allow_if(can_open_evaluation_office)
 @require_POST
 def voting_close_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     evaluation = access_session(user=request.user, pk=pk)
-    try:
-        evaluation_close(actor=request.user, evaluation=evaluation)
-    except DomainError as exc:
-        return _refused(request, evaluation, exc.message)
-    return _done(request, evaluation)
+    return _step(request, evaluation, lambda d: evaluation_close(
+        actor=request.user, evaluation=evaluation),
+        success=_("Done."))
 
 
 @allow_if(can_open_evaluation_office)

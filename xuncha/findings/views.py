@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import Count
+from django.forms import Form
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -97,15 +98,39 @@ def _back(inspection_pk: int) -> str:
     return reverse("inspections:inspection_detail", args=[inspection_pk])
 
 
-def _step(request: AuthedHttpRequest, service: Callable[[], object], done: str) -> HttpResponse:
-    """Run one service; its refusal or "Done." comes back as a message on page ``done``."""
+def _page(obj: Activity | Problem | Clue | Report) -> tuple[Callable[..., HttpResponse], str]:
+    """The page a step on ``obj`` is posted from, and its route."""
+    if isinstance(obj, Activity):
+        return _activity_page, "findings:activity_detail"
+    if isinstance(obj, Problem):
+        return _problem_page, "findings:problem_detail"
+    if isinstance(obj, Clue):
+        return _clue_page, "findings:clue_detail"
+    return _report_page, "findings:report_detail"
+
+
+def _step(request: AuthedHttpRequest, obj: Activity | Problem | Clue | Report,
+          call: Callable[[dict[str, Any]], object], *, success: str,
+          **posted: Form) -> HttpResponse:
+    """One step on ``obj``, posted from its page and answered there.
+
+    The step's form, ``posted`` under its name in the page's context, must be valid: else
+    the page comes back (400) with it, showing its errors, and nothing changes. ``call``, one
+    service, gets the cleaned data; its refusal or ``success`` is the message on the page.
+    """
+    page, route = _page(obj)
+    data: dict[str, Any] = {}
+    for form in posted.values():  # the one form of the step, when it has one
+        if not form.is_valid():
+            return page(request, obj, status=400, **posted)
+        data = form.cleaned_data
     try:
-        service()
+        call(data)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Done."))
-    return redirect(done)
+        messages.success(request, success)
+    return redirect(route, pk=obj.pk)
 
 
 # --- activities -------------------------------------------------------------------------
@@ -135,13 +160,15 @@ def activity_create_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "multipart": True})
 
 
-def _activity_page(request: AuthedHttpRequest, activity: Activity, *,
-                   file_form: FileForm | None = None, status: int = 200) -> HttpResponse:
+def _activity_page(request: AuthedHttpRequest, activity: Activity, *, status: int = 200,
+                   **forms: Any) -> HttpResponse:
+    """The activity's page; ``forms`` replace its empty upload form (a posted one, with its
+    errors)."""
     return render(request, "findings/activity_detail.html", {
         "activity": activity, "interviewers": activity.interviewers.select_related("cadre"),
-        "file_form": file_form or FileForm(),
-        "can_write": can_write_findings(user=request.user, inspection=activity.inspection)},
-        status=status)
+        "file_form": FileForm(),
+        "can_write": can_write_findings(user=request.user, inspection=activity.inspection)}
+        | forms, status=status)
 
 
 @allow_if(can_open_case_files)
@@ -153,17 +180,10 @@ def activity_detail_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def activity_record_upload_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     activity = access_activity(user=request.user, pk=pk)
-    form = FileForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _activity_page(request, activity, file_form=form, status=400)
-    try:
-        activities.activity_attach_record(actor=request.user, activity=activity,
-                                          signed_record=form.cleaned_data["file"])
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The signed record was uploaded."))
-    return redirect("findings:activity_detail", pk=activity.pk)
+    return _step(request, activity, lambda d: activities.activity_attach_record(
+        actor=request.user, activity=activity, signed_record=d["file"]),
+        success=_("The signed record was uploaded."),
+        file_form=FileForm(request.POST, request.FILES))
 
 
 @allow_if(can_open_case_files)
@@ -266,71 +286,58 @@ def problem_detail_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _problem_page(request, access_problem(user=request.user, pk=pk))
 
 
-def _problem_step(request: AuthedHttpRequest, problem: Problem,
-                  service: Callable[[], object]) -> HttpResponse:
-    return _step(request, service, reverse("findings:problem_detail", args=[problem.pk]))
-
-
 @allow_if(can_open_problem_steps)
 @require_POST
 def problem_team_approve_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     problem = access_problem(user=request.user, pk=pk)
-    form = MeetingForm(request.POST)
-    if not form.is_valid():
-        return _problem_page(request, problem, meeting_form=form, status=400)
-    return _problem_step(request, problem, lambda: problems.problem_team_approve(
-        actor=request.user, problem=problem, meeting_on=form.cleaned_data["meeting_on"],
-        opinion=form.cleaned_data["opinion"]))
+    return _step(request, problem, lambda d: problems.problem_team_approve(
+        actor=request.user, problem=problem, meeting_on=d["meeting_on"], opinion=d["opinion"]),
+        success=_("Done."), meeting_form=MeetingForm(request.POST))
 
 
 @allow_if(can_open_problem_steps)
 @require_POST
 def problem_sign_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     problem = access_problem(user=request.user, pk=pk)
-    return _problem_step(request, problem, lambda: problems.problem_sign(
-        actor=request.user, problem=problem))
+    return _step(request, problem, lambda d: problems.problem_sign(
+        actor=request.user, problem=problem),
+        success=_("Done."))
 
 
 @allow_if(can_open_problem_steps)
 @require_POST
 def problem_withdraw_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     problem = access_problem(user=request.user, pk=pk)
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        return _problem_page(request, problem, reason_form=form, status=400)
-    return _problem_step(request, problem, lambda: problems.problem_withdraw(
-        actor=request.user, problem=problem, reason=form.cleaned_data["reason"]))
+    return _step(request, problem, lambda d: problems.problem_withdraw(
+        actor=request.user, problem=problem, reason=d["reason"]),
+        success=_("Done."), reason_form=ReasonForm(request.POST))
 
 
 @allow_if(can_open_problem_steps)
 @require_POST
 def problem_hand_over_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     problem = access_problem(user=request.user, pk=pk)
-    return _problem_step(request, problem, lambda: problems.problem_hand_over(
-        actor=request.user, problem=problem, on=timezone.localdate()))
+    return _step(request, problem, lambda d: problems.problem_hand_over(
+        actor=request.user, problem=problem, on=timezone.localdate()),
+        success=_("Done."))
 
 
 @allow_if(can_open_problem_steps)
 @require_POST
 def problem_fixed_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     problem = access_problem(user=request.user, pk=pk)
-    form = FixedForm(request.POST)
-    if not form.is_valid():
-        return _problem_page(request, problem, fixed_form=form, status=400)
-    return _problem_step(request, problem, lambda: problems.problem_mark_fixed(
-        actor=request.user, problem=problem, on=form.cleaned_data["on"],
-        note=form.cleaned_data["note"]))
+    return _step(request, problem, lambda d: problems.problem_mark_fixed(
+        actor=request.user, problem=problem, on=d["on"], note=d["note"]),
+        success=_("Done."), fixed_form=FixedForm(request.POST))
 
 
 @allow_if(can_open_problem_steps)
 @require_POST
 def problem_upload_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     problem = access_problem(user=request.user, pk=pk)
-    form = FileForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _problem_page(request, problem, file_form=form, status=400)
-    return _problem_step(request, problem, lambda: problems.problem_file_add(
-        actor=request.user, problem=problem, upload=form.cleaned_data["file"]))
+    return _step(request, problem, lambda d: problems.problem_file_add(
+        actor=request.user, problem=problem, upload=d["file"]),
+        success=_("Done."), file_form=FileForm(request.POST, request.FILES))
 
 
 @allow_if(can_open_case_files)
@@ -437,45 +444,32 @@ def clue_open_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "findings/clue_content.html", {"clue": clue})
 
 
-def _clue_step(request: AuthedHttpRequest, clue: Clue,
-               service: Callable[[], object]) -> HttpResponse:
-    return _step(request, service, reverse("findings:clue_detail", args=[clue.pk]))
-
-
 @allow_if(can_open_clues)
 @require_POST
 def clue_transfer_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     clue = access_clue(user=request.user, pk=pk)
-    form = ClueTransferForm(request.POST)
-    if not form.is_valid():
-        return _clue_page(request, clue, transfer_form=form, status=400)
-    return _clue_step(request, clue, lambda: clues.clue_transfer(
-        actor=request.user, clue=clue, body=form.cleaned_data["body"],
-        on=form.cleaned_data["on"]))
+    return _step(request, clue, lambda d: clues.clue_transfer(
+        actor=request.user, clue=clue, body=d["body"], on=d["on"]),
+        success=_("Done."), transfer_form=ClueTransferForm(request.POST))
 
 
 @allow_if(can_open_clues)
 @require_POST
 def clue_handle_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     clue = access_clue(user=request.user, pk=pk)
-    form = ClueHandleForm(request.POST)
-    if not form.is_valid():
-        return _clue_page(request, clue, handle_form=form, status=400)
-    return _clue_step(request, clue, lambda: clues.clue_handle(
-        actor=request.user, clue=clue, handling=form.cleaned_data["handling"]))
+    return _step(request, clue, lambda d: clues.clue_handle(
+        actor=request.user, clue=clue, handling=d["handling"]),
+        success=_("Done."), handle_form=ClueHandleForm(request.POST))
 
 
 @allow_if(can_open_clues)
 @require_POST
 def clue_report_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     clue = access_clue(user=request.user, pk=pk)
-    form = ClueReportForm(request.POST)
-    if not form.is_valid():
-        return _clue_page(request, clue, report_form=form, status=400)
-    data = form.cleaned_data
-    return _clue_step(request, clue, lambda: clues.clue_report(
-        actor=request.user, clue=clue, outcome=data["outcome"], note=data["note"],
-        on=data["on"], close=data["close"]))
+    return _step(request, clue, lambda d: clues.clue_report(
+        actor=request.user, clue=clue, outcome=d["outcome"], note=d["note"],
+        on=d["on"], close=d["close"]),
+        success=_("Done."), report_form=ClueReportForm(request.POST))
 
 
 # --- reports ---------------------------------------------------------------------------------
@@ -534,74 +528,62 @@ def report_detail_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _report_page(request, access_report(user=request.user, pk=pk))
 
 
-def _report_step(request: AuthedHttpRequest, report: Report,
-                 service: Callable[[], object]) -> HttpResponse:
-    return _step(request, service, reverse("findings:report_detail", args=[report.pk]))
-
-
 @allow_if(can_open_case_files)
 @require_POST
 def report_edit_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     report = access_report(user=request.user, pk=pk)
-    form = ReportEditForm(request.POST, problems=report.inspection.problems.all())
-    if not form.is_valid():
-        return _report_page(request, report, edit_form=form, status=400)
-    data = form.cleaned_data
-    return _report_step(request, report, lambda: reports.report_edit(
-        actor=request.user, report=report, summary=data["summary"],
-        conclusion=data["conclusion"], problems=data["problems"],
-        none_found=data["none_found"]))
+    return _step(request, report, lambda d: reports.report_edit(
+        actor=request.user, report=report, summary=d["summary"], conclusion=d["conclusion"],
+        problems=d["problems"], none_found=d["none_found"]),
+        success=_("Done."),
+        edit_form=ReportEditForm(request.POST, problems=report.inspection.problems.all()))
 
 
 @allow_if(can_open_case_files)
 @require_POST
 def report_submit_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     report = access_report(user=request.user, pk=pk)
-    return _report_step(request, report, lambda: reports.report_submit(
-        actor=request.user, report=report))
-
-
-def _review(request: AuthedHttpRequest, pk: int, *, accept: bool) -> HttpResponse:
-    report = access_report(user=request.user, pk=pk)
-    form = CommentForm(request.POST)
-    if not form.is_valid():
-        return _report_page(request, report, review_form=form, status=400)
-    return _report_step(request, report, lambda: reports.report_review(
-        actor=request.user, report=report, comment=form.cleaned_data["comment"],
-        accept=accept))
+    return _step(request, report, lambda d: reports.report_submit(
+        actor=request.user, report=report),
+        success=_("Done."))
 
 
 @allow_if(can_open_case_files)
 @require_POST
 def report_accept_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The office's review: accepted for the leading group."""
-    return _review(request, pk, accept=True)
+    report = access_report(user=request.user, pk=pk)
+    return _step(request, report, lambda d: reports.report_review(
+        actor=request.user, report=report, comment=d["comment"], accept=True),
+        success=_("Done."), review_form=CommentForm(request.POST))
 
 
 @allow_if(can_open_case_files)
 @require_POST
 def report_return_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The office's review: returned to the team with what must change."""
-    return _review(request, pk, accept=False)
+    report = access_report(user=request.user, pk=pk)
+    return _step(request, report, lambda d: reports.report_review(
+        actor=request.user, report=report, comment=d["comment"], accept=False),
+        success=_("Done."), review_form=CommentForm(request.POST))
 
 
 @allow_if(can_open_case_files)
 @require_POST
 def report_comment_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     report = access_report(user=request.user, pk=pk)
-    form = CommentForm(request.POST)
-    if not form.is_valid():
-        return _report_page(request, report, comment_form=form, status=400)
-    return _report_step(request, report, lambda: reports.report_comment(
-        actor=request.user, report=report, text=form.cleaned_data["comment"]))
+    return _step(request, report, lambda d: reports.report_comment(
+        actor=request.user, report=report, text=d["comment"]),
+        success=_("Done."), comment_form=CommentForm(request.POST))
 
 
 @allow_if(can_open_case_files)
 @require_POST
 def report_approve_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     report = access_report(user=request.user, pk=pk)
-    return _report_step(request, report, lambda: reports.report_approve(
-        actor=request.user, report=report))
+    return _step(request, report, lambda d: reports.report_approve(
+        actor=request.user, report=report),
+        success=_("Done."))
 
 
 @allow_if(can_open_case_files)

@@ -149,7 +149,8 @@ def said(reason: str, message: str) -> bool:
 
     if reason in message or gettext(reason) in message:
         return True
-    catalog = trans_real.translation(trans_real.get_language() or "en")._catalog
+    # gettext's catalogue (django-stubs does not declare it): msgid → translation.
+    catalog = vars(trans_real.translation(trans_real.get_language() or "en"))["_catalog"]
     for msgid, msgstr in catalog.items():
         if isinstance(msgid, str) and reason in msgid and isinstance(msgstr, str) and msgstr:
             pattern = ".*?".join(re.escape(part) for part in

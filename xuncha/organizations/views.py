@@ -1,13 +1,14 @@
 """Pages for committees, terms, units, cadres, the inspector pool, imports and exports."""
 
 from collections.abc import Callable, Iterable, Iterator
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -63,6 +64,7 @@ from .importers import IMPORTERS
 from .models import Cadre, Inspector, Rank, Unit, UnitKind
 
 M = TypeVar("M", bound=Model)
+T = TypeVar("T")
 
 
 def _list(request: AuthedHttpRequest, template: str, rows_template: str,
@@ -87,27 +89,25 @@ def _form_page(request: AuthedHttpRequest, form: forms.Form, *,
     return render(request, "organizations/form.html", {"form": form, **context})
 
 
-def _act(request: AuthedHttpRequest, change: Callable[[], object], *,
-         done: str | None = None) -> bool:
-    """Call one service; tell the person it was ``done``, or why it was refused."""
+def _step(request: AuthedHttpRequest, call: Callable[[dict[str, Any]], T], *, back: str,
+          success: str | Callable[[T], str] | None, success_back: str | None = None,
+          form: forms.Form | None = None) -> HttpResponse:
+    """An action posted from a detail page (the address ``back``), answered with a message.
+    The action's ``form``, if it has one, must be valid, or its errors are the message and
+    nothing changes; ``call``, one service, gets the cleaned data. Refused: the reason, on
+    ``back``; done: ``success`` (a text, or one made from what the service returned; None:
+    no message), on ``success_back`` (by default ``back``)."""
+    if form is not None and not form.is_valid():
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+        return redirect(back)
     try:
-        change()
+        result = call({} if form is None else form.cleaned_data)
     except DomainError as exc:
         messages.error(request, exc.message)
-        return False
-    if done is not None:
-        messages.success(request, done)
-    return True
-
-
-def _archive_choice(request: AuthedHttpRequest) -> bool | None:
-    """Archive (True) or restore (False) as the detail page's button asks; None, with the
-    reason shown, when the request says neither."""
-    form = ArchiveForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
-        return None
-    return form.archive()
+        return redirect(back)
+    if success is not None:
+        messages.success(request, success if isinstance(success, str) else success(result))
+    return redirect(success_back or back)
 
 
 def _to(route: str) -> Callable[[Model], HttpResponse]:
@@ -258,28 +258,28 @@ def unit_edit_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def unit_archive_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     unit = access_unit(user=request.user, pk=pk)
-    _act(request, lambda: services.unit_archive(actor=request.user, unit=unit),
-         done=_("The unit was archived."))
-    return redirect("organizations:unit_detail", pk=unit.pk)
+    return _step(request, lambda d: services.unit_archive(actor=request.user, unit=unit),
+                 success=_("The unit was archived."),
+                 back=reverse("organizations:unit_detail", args=[unit.pk]))
 
 
 @allow_if(can_open_register_forms)
 @require_POST
 def unit_restore_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     unit = access_unit(user=request.user, pk=pk)
-    _act(request, lambda: services.unit_restore(actor=request.user, unit=unit),
-         done=_("The unit was restored."))
-    return redirect("organizations:unit_detail", pk=unit.pk)
+    return _step(request, lambda d: services.unit_restore(actor=request.user, unit=unit),
+                 success=_("The unit was restored."),
+                 back=reverse("organizations:unit_detail", args=[unit.pk]))
 
 
 @allow_if(can_open_register_forms)
 @require_POST
 def unit_delete_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     unit = access_unit(user=request.user, pk=pk)
-    if _act(request, lambda: services.unit_delete(actor=request.user, unit=unit),
-            done=_("The unit was deleted.")):
-        return redirect("organizations:unit_list")
-    return redirect("organizations:unit_detail", pk=unit.pk)
+    return _step(request, lambda d: services.unit_delete(actor=request.user, unit=unit),
+                 success=_("The unit was deleted."),
+                 back=reverse("organizations:unit_detail", args=[unit.pk]),
+                 success_back=reverse("organizations:unit_list"))
 
 
 # --- cadres ---------------------------------------------------------------------------
@@ -340,12 +340,12 @@ def cadre_edit_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def cadre_archive_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     cadre = access_cadre(user=request.user, pk=pk)
-    archive = _archive_choice(request)
-    if archive is not None:
-        _act(request, lambda: services.cadre_archive(actor=request.user, cadre=cadre,
-                                                     archived=archive),
-             done=_("The cadre was archived.") if archive else _("The cadre was restored."))
-    return redirect("organizations:cadre_detail", pk=cadre.pk)
+    form = ArchiveForm(request.POST)  # archive, or restore: as the page's button asks
+    return _step(request, lambda d: services.cadre_archive(
+        actor=request.user, cadre=cadre, archived=form.archive()),
+        success=lambda _cadre: _("The cadre was archived.") if form.archive()
+        else _("The cadre was restored."),
+        form=form, back=reverse("organizations:cadre_detail", args=[cadre.pk]))
 
 
 # --- inspector pool -------------------------------------------------------------------
@@ -409,25 +409,22 @@ def inspector_edit_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def inspector_archive_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     inspector = access_inspector(user=request.user, pk=pk)
-    archive = _archive_choice(request)
-    if archive is not None:
-        _act(request, lambda: services.inspector_archive(actor=request.user, inspector=inspector,
-                                                         archived=archive))
-    return redirect("organizations:inspector_detail", pk=inspector.pk)
+    form = ArchiveForm(request.POST)  # archive, or restore: as the page's button asks
+    return _step(request, lambda d: services.inspector_archive(
+        actor=request.user, inspector=inspector, archived=form.archive()),
+        success=None, form=form,
+        back=reverse("organizations:inspector_detail", args=[inspector.pk]))
 
 
 @allow_if(can_open_office_forms)
 @require_POST
 def tie_add_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     inspector = access_inspector(user=request.user, pk=pk)
-    form = TieForm(request.POST, units=sel.units_visible_to(user=request.user))
-    if form.is_valid():
-        _act(request, lambda: services.tie_create(actor=request.user, inspector=inspector,
-                                                  data=form.cleaned_data),
-             done=_("The tie was recorded."))
-    else:
-        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
-    return redirect("organizations:inspector_detail", pk=inspector.pk)
+    return _step(request, lambda d: services.tie_create(
+        actor=request.user, inspector=inspector, data=d),
+        success=_("The tie was recorded."),
+        form=TieForm(request.POST, units=sel.units_visible_to(user=request.user)),
+        back=reverse("organizations:inspector_detail", args=[inspector.pk]))
 
 
 @allow_if(can_open_office_forms)
@@ -435,8 +432,8 @@ def tie_add_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def tie_delete_view(request: AuthedHttpRequest, pk: int, tie_pk: int) -> HttpResponse:
     inspector = access_inspector(user=request.user, pk=pk)
     tie = access_tie(user=request.user, inspector=inspector, pk=tie_pk)
-    _act(request, lambda: services.tie_delete(actor=request.user, tie=tie))
-    return redirect("organizations:inspector_detail", pk=inspector.pk)
+    return _step(request, lambda d: services.tie_delete(actor=request.user, tie=tie),
+                 success=None, back=reverse("organizations:inspector_detail", args=[inspector.pk]))
 
 
 # --- import and export ----------------------------------------------------------------

@@ -68,6 +68,7 @@ from .models import Discipline, Petition, RevealStatus, Status, TransferCategory
 
 IMPORT_SESSION_KEY = "xuncha_petition_import"
 R = TypeVar("R", bound=HttpResponseBase)
+T = TypeVar("T")
 
 
 def _no_store(response: R) -> R:
@@ -220,25 +221,30 @@ def petition_detail_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _detail_page(request, petition)
 
 
-def _invalid(request: AuthedHttpRequest, petition: Petition, name: str,
-             form: forms.Form) -> HttpResponse:
-    """The petition's page again, with the posted form and its errors."""
-    page = access_petition_page(user=request.user, pk=petition.pk)
-    return _detail_page(request, page, bound={name: form}, status=400)
+def _step(request: AuthedHttpRequest, petition: Petition, call: Callable[[dict[str, Any]], T],
+          *, success: str | Callable[[T], str], **posted: forms.Form) -> HttpResponse:
+    """One step on a petition, posted from its page.
 
-
-def _act(request: AuthedHttpRequest, petition: Petition, run: Callable[[], str]
-         ) -> HttpResponse:
-    """Run one service; show its message or its refusal on the petition's page, or on the
-    list when the petition left the user's queue."""
+    The step's form, ``posted`` under its name in the page's context, must be valid: else
+    the petition's page comes back (400) with it, showing its errors, and nothing changes.
+    ``call``, one service, gets the cleaned data; its refusal, or ``success`` (a text, or
+    one made from what the service returned), is the message on the petition's page, or on
+    the list when the petition left the user's queue.
+    """
+    data: dict[str, Any] = {}
+    for form in posted.values():  # the one form of the step, when it has one
+        if not form.is_valid():
+            page = access_petition_page(user=request.user, pk=petition.pk)
+            return _detail_page(request, page, bound=posted, status=400)
+        data = form.cleaned_data
     try:
-        message = run()
+        result = call(data)
     except DomainError as exc:
         if exc.code == "not_found":
             raise
         messages.error(request, exc.message)
     else:
-        messages.success(request, message)
+        messages.success(request, success if isinstance(success, str) else success(result))
     if petitions_handled_by(user=request.user).filter(pk=petition.pk).exists():
         return redirect("petitions:detail", pk=petition.pk)
     return redirect("petitions:list")
@@ -248,133 +254,84 @@ def _act(request: AuthedHttpRequest, petition: Petition, run: Callable[[], str]
 @require_POST
 def petition_accept_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     petition = access_petition(user=request.user, pk=pk)
-    form = AcceptForm(request.POST, auto_id="accept-%s")
-    if not form.is_valid():
-        return _invalid(request, petition, "accept_form", form)
-    data = form.cleaned_data
-
-    def run() -> str:
-        triage.petition_accept(actor=request.user, petition=petition, category=data["category"],
-                               note=data["note"], version=data["version"])
-        return _("Accepted.")
-
-    return _act(request, petition, run)
+    return _step(request, petition, lambda d: triage.petition_accept(
+        actor=request.user, petition=petition, category=d["category"], note=d["note"],
+        version=d["version"]),
+        success=_("Accepted."), accept_form=AcceptForm(request.POST, auto_id="accept-%s"))
 
 
 @signed_in
 @require_POST
 def petition_transfer_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     petition = access_petition(user=request.user, pk=pk)
-    form = TransferForm(request.POST, auto_id="transfer-%s")
-    if not form.is_valid():
-        return _invalid(request, petition, "transfer_form", form)
-    data = form.cleaned_data
-
-    def run() -> str:
-        transferred = triage.petition_transfer(
-            actor=request.user, petition=petition, category=data["transfer_category"],
-            department=data["department"], note=data["note"], version=data["version"])
-        return _("Transferred to %(dept)s; the answer is due on %(due)s.") % {
-            "dept": transferred.transfer.department, "due": transferred.transfer.due_on}
-
-    return _act(request, petition, run)
+    return _step(request, petition, lambda d: triage.petition_transfer(
+        actor=request.user, petition=petition, category=d["transfer_category"],
+        department=d["department"], note=d["note"], version=d["version"]),
+        success=lambda transferred: _("Transferred to %(dept)s; the answer is due on %(due)s.")
+        % {"dept": transferred.transfer.department, "due": transferred.transfer.due_on},
+        transfer_form=TransferForm(request.POST, auto_id="transfer-%s"))
 
 
 @signed_in
 @require_POST
 def petition_file_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     petition = access_petition(user=request.user, pk=pk)
-    form = FileForm(request.POST, auto_id="file-%s")
-    if not form.is_valid():
-        return _invalid(request, petition, "file_form", form)
-    data = form.cleaned_data
-
-    def run() -> str:
-        triage.petition_file(actor=request.user, petition=petition, note=data["note"],
-                             version=data["version"])
-        return _("Filed.")
-
-    return _act(request, petition, run)
+    return _step(request, petition, lambda d: triage.petition_file(
+        actor=request.user, petition=petition, note=d["note"], version=d["version"]),
+        success=_("Filed."), file_form=FileForm(request.POST, auto_id="file-%s"))
 
 
 @signed_in
 @require_POST
 def petition_duplicate_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     petition = access_petition(user=request.user, pk=pk)
-    form = DuplicateForm(request.POST, auto_id="duplicate-%s")
-    if not form.is_valid():
-        return _invalid(request, petition, "duplicate_form", form)
-    data = form.cleaned_data
-    original = access_petition(user=request.user, pk=data["original"])
-
-    def run() -> str:
-        linked = duplicates.petition_mark_duplicate(
-            actor=request.user, petition=petition, original=original, note=data["note"],
-            version=data["version"])
-        return _("Linked as a duplicate of #%(n)d.") % {"n": linked.duplicate_of_id}
-
-    return _act(request, petition, run)
+    return _step(request, petition, lambda d: duplicates.petition_mark_duplicate(
+        actor=request.user, petition=petition,
+        original=access_petition(user=request.user, pk=d["original"]), note=d["note"],
+        version=d["version"]),
+        success=lambda linked: _("Linked as a duplicate of #%(n)d.")
+        % {"n": linked.duplicate_of_id},
+        duplicate_form=DuplicateForm(request.POST, auto_id="duplicate-%s"))
 
 
 @signed_in
 @require_POST
 def petition_mark_late_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     petition = access_petition(user=request.user, pk=pk)
-
-    def run() -> str:
-        triage.petition_mark_late(actor=request.user, petition=petition)
-        return _("Marked late: it is now in the regular petition office's queue.")
-
-    return _act(request, petition, run)
+    return _step(request, petition, lambda d: triage.petition_mark_late(
+        actor=request.user, petition=petition),
+        success=_("Marked late: it is now in the regular petition office's queue."))
 
 
 @signed_in
 @require_POST
 def petition_ask_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     petition = access_petition(user=request.user, pk=pk)
-    form = TextForm(request.POST, auto_id="ask-%s")
-    if not form.is_valid():
-        return _invalid(request, petition, "ask_form", form)
-    text = form.cleaned_data["text"]
-
-    def run() -> str:
-        triage.petition_ask(actor=request.user, petition=petition, text=text)
-        return _("The reporter will see the question when they check with their receipt.")
-
-    return _act(request, petition, run)
+    return _step(request, petition, lambda d: triage.petition_ask(
+        actor=request.user, petition=petition, text=d["text"]),
+        success=_("The reporter will see the question when they check with their receipt."),
+        ask_form=TextForm(request.POST, auto_id="ask-%s"))
 
 
 @signed_in
 @require_POST
 def transfer_answer_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     petition = access_petition(user=request.user, pk=pk)
-    form = AnswerForm(request.POST, auto_id="answer-%s")
-    if not form.is_valid():
-        return _invalid(request, petition, "answer_form", form)
-    data = form.cleaned_data
-
-    def run() -> str:
-        triage.transfer_answer(actor=request.user, petition=petition, answer=data["answer"],
-                               answered_on=data["answered_on"])
-        return _("The department's answer was recorded.")
-
-    return _act(request, petition, run)
+    return _step(request, petition, lambda d: triage.transfer_answer(
+        actor=request.user, petition=petition, answer=d["answer"],
+        answered_on=d["answered_on"]),
+        success=_("The department's answer was recorded."),
+        answer_form=AnswerForm(request.POST, auto_id="answer-%s"))
 
 
 @signed_in
 @require_POST
 def reveal_request_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     petition = access_petition(user=request.user, pk=pk)
-    form = ReasonForm(request.POST, auto_id="reveal-%s")
-    if not form.is_valid():
-        return _invalid(request, petition, "reason_form", form)
-    reason = form.cleaned_data["reason"]
-
-    def run() -> str:
-        identity.reveal_request(actor=request.user, petition=petition, reason=reason)
-        return _("Your request goes to an identity custodian.")
-
-    return _act(request, petition, run)
+    return _step(request, petition, lambda d: identity.reveal_request(
+        actor=request.user, petition=petition, reason=d["reason"]),
+        success=_("Your request goes to an identity custodian."),
+        reason_form=ReasonForm(request.POST, auto_id="reveal-%s"))
 
 
 @signed_in
@@ -415,15 +372,17 @@ def reveal_list_view(request: AuthedHttpRequest) -> HttpResponse:
     return _reveal_list_page(request)
 
 
-def _decide(request: AuthedHttpRequest, pk: int, *, approve: bool) -> HttpResponse:
-    reveal = access_reveal_request_to_decide(user=request.user, pk=pk)
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _first_error(form))
+def _decide(request: AuthedHttpRequest, call: Callable[[dict[str, Any]], object], *,
+            decision_form: DecisionForm) -> HttpResponse:
+    """A custodian's decision on a reveal request, posted from the requests page and
+    answered there: an invalid form brings the page back (400) with its first error as the
+    message; else ``call``, one service, gets the note, and its refusal or "recorded" is the
+    message."""
+    if not decision_form.is_valid():
+        messages.error(request, _first_error(decision_form))
         return _reveal_list_page(request, status=400)
     try:
-        identity.reveal_decide(actor=request.user, request=reveal, approve=approve,
-                               note=form.cleaned_data["note"])
+        call(decision_form.cleaned_data)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -434,13 +393,19 @@ def _decide(request: AuthedHttpRequest, pk: int, *, approve: bool) -> HttpRespon
 @allow_if(can_open_reveal_decisions)
 @require_POST
 def reveal_approve_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    return _decide(request, pk, approve=True)
+    reveal = access_reveal_request_to_decide(user=request.user, pk=pk)
+    return _decide(request, lambda d: identity.reveal_decide(
+        actor=request.user, request=reveal, approve=True, note=d["note"]),
+        decision_form=DecisionForm(request.POST))
 
 
 @allow_if(can_open_reveal_decisions)
 @require_POST
 def reveal_refuse_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    return _decide(request, pk, approve=False)
+    reveal = access_reveal_request_to_decide(user=request.user, pk=pk)
+    return _decide(request, lambda d: identity.reveal_decide(
+        actor=request.user, request=reveal, approve=False, note=d["note"]),
+        decision_form=DecisionForm(request.POST))
 
 
 @allow_if(can_open_petitions)

@@ -7,6 +7,8 @@ page, with the service's refusal, if any, as a message.
 """
 
 import datetime
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
@@ -73,6 +75,8 @@ from .reports import (
     report_review,
     report_submit,
 )
+
+T = TypeVar("T")
 
 
 def _version(request: HttpRequest) -> int | None:
@@ -159,14 +163,43 @@ def _overview(request: AuthedHttpRequest, inspection: Inspection, *, status: int
     return render(request, "rectification/overview.html", context, status=status)
 
 
-def _form_failed(request: AuthedHttpRequest, inspection: Inspection, message: str,
-                 **bound: forms.Form) -> HttpResponse:
-    messages.error(request, message)
-    return _overview(request, inspection, status=400, **bound)
-
-
 def _to_overview(inspection: Inspection) -> HttpResponse:
     return redirect("rectification:overview", pk=inspection.pk)
+
+
+def _refused(request: AuthedHttpRequest, inspection: Inspection, message: str) -> HttpResponse:
+    messages.error(request, message)
+    return _to_overview(inspection)
+
+
+def _step(request: AuthedHttpRequest, obj: Inspection | Measure,
+          call: Callable[[dict[str, Any]], T], *, success: str | Callable[[T], str],
+          failed: str | None = None, **posted: forms.Form) -> HttpResponse:
+    """One step of the loop, posted from ``obj``'s page (an inspection's overview or a
+    measure's page) and answered there.
+
+    The step's form, ``posted`` under its name in the page's context, must be valid: else
+    the page comes back (400) with it and ``failed`` (by default the form's errors) as the
+    message, and nothing changes. ``call``, one service, gets the cleaned data; its refusal,
+    or ``success`` (a text, or one made from what the service returned), is the message.
+    """
+    data: dict[str, Any] = {}
+    for form in posted.values():  # the one form of the step, when it has one
+        if not form.is_valid():
+            messages.error(request, _errors(form) if failed is None else failed)
+            if isinstance(obj, Inspection):
+                return _overview(request, obj, status=400, **posted)
+            return _measure_page(request, obj, status=400, **posted)
+        data = form.cleaned_data
+    try:
+        result = call(data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success if isinstance(success, str) else success(result))
+    if isinstance(obj, Inspection):
+        return _to_overview(obj)
+    return _to_measure(obj)
 
 
 @allow_if(can_open_measures)
@@ -179,19 +212,12 @@ def overview_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_submit_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     inspection = access.access_rectification(user=request.user, pk=pk)
-    form = PlanForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _form_failed(request, inspection, _("Write the plan."), plan_form=form)
-    data = form.cleaned_data
-    try:
-        plan_submit(actor=request.user, inspection=inspection, text=data["text"],
-                    principal_name=data["principal_name"],
-                    principal_email=data["principal_email"], file=data.get("file"))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The plan was submitted for review."))
-    return _to_overview(inspection)
+    return _step(request, inspection, lambda d: plan_submit(
+        actor=request.user, inspection=inspection, text=d["text"],
+        principal_name=d["principal_name"], principal_email=d["principal_email"],
+        file=d.get("file")),
+        success=_("The plan was submitted for review."), failed=_("Write the plan."),
+        plan_form=PlanForm(request.POST, request.FILES))
 
 
 @allow_if(can_open_rectification_steps)
@@ -200,191 +226,127 @@ def plan_review_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     inspection = access.access_rectification(user=request.user, pk=pk)
     plan = sel.plan_of(inspection)
     if plan is None:
-        messages.error(request, _("There is no plan yet."))
-        return _to_overview(inspection)
-    form = PlanReviewForm(request.POST)
-    if not form.is_valid():
-        return _form_failed(request, inspection, _errors(form), review_form=form)
-    try:
-        plan_review(actor=request.user, plan=plan, complete=form.cleaned_data["complete"],
-                    feasible=form.cleaned_data["feasible"], comment=form.cleaned_data["comment"])
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Your review was recorded."))
-    return _to_overview(inspection)
-
-
-def _plan_decision(request: AuthedHttpRequest, pk: int, *, approve: bool) -> HttpResponse:
-    inspection = access.access_rectification(user=request.user, pk=pk)
-    plan = sel.plan_of(inspection)
-    if plan is None:
-        messages.error(request, _("There is no plan yet."))
-        return _to_overview(inspection)
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        return _form_failed(request, inspection, _errors(form), decision_form=form)
-    try:
-        plan_decide(actor=request.user, plan=plan, approve=approve,
-                    note=form.cleaned_data["note"])
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The plan was approved.") if approve
-                         else _("The plan was returned to the unit."))
-    return _to_overview(inspection)
+        return _refused(request, inspection, _("There is no plan yet."))
+    return _step(request, inspection, lambda d: plan_review(
+        actor=request.user, plan=plan, complete=d["complete"], feasible=d["feasible"],
+        comment=d["comment"]),
+        success=_("Your review was recorded."), review_form=PlanReviewForm(request.POST))
 
 
 @allow_if(can_open_rectification_steps)
 @require_POST
 def plan_approve_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    return _plan_decision(request, pk, approve=True)
+    inspection = access.access_rectification(user=request.user, pk=pk)
+    plan = sel.plan_of(inspection)
+    if plan is None:
+        return _refused(request, inspection, _("There is no plan yet."))
+    return _step(request, inspection, lambda d: plan_decide(
+        actor=request.user, plan=plan, approve=True, note=d["note"]),
+        success=_("The plan was approved."), decision_form=DecisionForm(request.POST))
 
 
 @allow_if(can_open_rectification_steps)
 @require_POST
 def plan_return_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    return _plan_decision(request, pk, approve=False)
+    inspection = access.access_rectification(user=request.user, pk=pk)
+    plan = sel.plan_of(inspection)
+    if plan is None:
+        return _refused(request, inspection, _("There is no plan yet."))
+    return _step(request, inspection, lambda d: plan_decide(
+        actor=request.user, plan=plan, approve=False, note=d["note"]),
+        success=_("The plan was returned to the unit."),
+        decision_form=DecisionForm(request.POST))
 
 
 @allow_if(can_open_rectification_steps)
 @require_POST
 def measure_add_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     inspection = access.access_rectification(user=request.user, pk=pk)
-    form = MeasureForm(request.POST, problems=inspection.feedback.problems.all())
-    if not form.is_valid():
-        return _form_failed(request, inspection, _errors(form), measure_form=form)
-    try:
-        measure_add(actor=request.user, inspection=inspection,
-                    problem=form.cleaned_data["problem"], data=form.cleaned_data)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The measure was added to the ledger."))
-    return _to_overview(inspection)
+    return _step(request, inspection, lambda d: measure_add(
+        actor=request.user, inspection=inspection, problem=d["problem"], data=d),
+        success=_("The measure was added to the ledger."),
+        measure_form=MeasureForm(request.POST, problems=inspection.feedback.problems.all()))
 
 
 @allow_if(can_open_rectification_steps)
 @require_POST
 def report_submit_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     inspection = access.access_rectification(user=request.user, pk=pk)
-    form = RectReportForm(request.POST)
-    if not form.is_valid():
-        return _form_failed(request, inspection, _("Both reports are required."),
-                            report_form=form)
-    try:
-        report_submit(actor=request.user, inspection=inspection, text=form.cleaned_data["text"],
-                      principal_text=form.cleaned_data["principal_text"])
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The rectification report was submitted."))
-    return _to_overview(inspection)
-
-
-def _report_decision(request: AuthedHttpRequest, pk: int, *, accept: bool) -> HttpResponse:
-    inspection = access.access_rectification(user=request.user, pk=pk)
-    report = inspection.rectification_reports.order_by("-number").first()
-    if report is None:
-        messages.error(request, _("No report was submitted."))
-        return _to_overview(inspection)
-    form = RectReviewForm(request.POST)
-    if not form.is_valid():
-        return _form_failed(request, inspection, _("Answer both review questions."),
-                            rect_review_form=form)
-    data = form.cleaned_data
-    try:
-        report_review(actor=request.user, report=report, accept=accept, grade=data["grade"],
-                      main_problems_solved=data["main_problems_solved"],
-                      transfers_handled=data["transfers_handled"], note=data["note"])
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The review was recorded."))
-    return _to_overview(inspection)
+    return _step(request, inspection, lambda d: report_submit(
+        actor=request.user, inspection=inspection, text=d["text"],
+        principal_text=d["principal_text"]),
+        success=_("The rectification report was submitted."),
+        failed=_("Both reports are required."), report_form=RectReportForm(request.POST))
 
 
 @allow_if(can_open_rectification_steps)
 @require_POST
 def report_accept_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    return _report_decision(request, pk, accept=True)
+    inspection = access.access_rectification(user=request.user, pk=pk)
+    report = inspection.rectification_reports.order_by("-number").first()
+    if report is None:
+        return _refused(request, inspection, _("No report was submitted."))
+    return _step(request, inspection, lambda d: report_review(
+        actor=request.user, report=report, accept=True, **d),
+        success=_("The review was recorded."), failed=_("Answer both review questions."),
+        rect_review_form=RectReviewForm(request.POST))
 
 
 @allow_if(can_open_rectification_steps)
 @require_POST
 def report_return_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    return _report_decision(request, pk, accept=False)
+    inspection = access.access_rectification(user=request.user, pk=pk)
+    report = inspection.rectification_reports.order_by("-number").first()
+    if report is None:
+        return _refused(request, inspection, _("No report was submitted."))
+    return _step(request, inspection, lambda d: report_review(
+        actor=request.user, report=report, accept=False, **d),
+        success=_("The review was recorded."), failed=_("Answer both review questions."),
+        rect_review_form=RectReviewForm(request.POST))
 
 
 @allow_if(can_open_rectification_steps)
 @require_POST
 def notice_publish_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     inspection = access.access_rectification(user=request.user, pk=pk)
-    form = NoticeForm(request.POST)
-    if not form.is_valid():
-        return _form_failed(request, inspection, _("Give the notice a title and a text."),
-                            notice_form=form)
-    try:
-        notice = notice_publish(actor=request.user, inspection=inspection,
-                                title=form.cleaned_data["title"], body=form.cleaned_data["body"])
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Published: %(done)d of %(total)d done (%(rate)s%%).")
-                         % {"done": notice.done, "total": notice.total,
-                            "rate": f"{notice.rate:.2f}"})
-    return _to_overview(inspection)
+    return _step(request, inspection, lambda d: notice_publish(
+        actor=request.user, inspection=inspection, title=d["title"], body=d["body"]),
+        success=lambda notice: _("Published: %(done)d of %(total)d done (%(rate)s%%).") % {
+            "done": notice.done, "total": notice.total, "rate": f"{notice.rate:.2f}"},
+        failed=_("Give the notice a title and a text."), notice_form=NoticeForm(request.POST))
 
 
 @allow_if(can_open_rectification_steps)
 @require_POST
 def follow_up_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     inspection = access.access_rectification(user=request.user, pk=pk)
-    form = FollowUpForm(request.POST, closed=inspection.measures.filter(
-        status=MeasureStatus.CLOSED))
-    if not form.is_valid():
-        return _form_failed(request, inspection, _errors(form), follow_up_form=form)
-    data = form.cleaned_data
-    try:
-        follow_up_record(actor=request.user, inspection=inspection, kind=data["kind"],
-                         held_on=data["held_on"], findings=data["findings"],
-                         conclusion=data["conclusion"], reopen=data["reopen"],
-                         reopen_note=data["reopen_note"])
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The follow-up was recorded."))
-    return _to_overview(inspection)
+    closed = inspection.measures.filter(status=MeasureStatus.CLOSED)
+    return _step(request, inspection, lambda d: follow_up_record(
+        actor=request.user, inspection=inspection, kind=d["kind"], held_on=d["held_on"],
+        findings=d["findings"], conclusion=d["conclusion"], reopen=d["reopen"],
+        reopen_note=d["reopen_note"]),
+        success=_("The follow-up was recorded."),
+        follow_up_form=FollowUpForm(request.POST, closed=closed))
 
 
 @allow_if(can_open_rectification_steps)
 @require_POST
 def accountability_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     inspection = access.access_rectification(user=request.user, pk=pk)
-    form = AccountabilityForm(request.POST, measures=inspection.measures.all())
-    if not form.is_valid():
-        return _form_failed(request, inspection, _errors(form), accountability_form=form)
-    try:
-        accountability_record(actor=request.user, inspection=inspection,
-                              data=form.cleaned_data, measures=form.cleaned_data["measures"])
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Accountability was recorded."))
-    return _to_overview(inspection)
+    return _step(request, inspection, lambda d: accountability_record(
+        actor=request.user, inspection=inspection, data=d, measures=d["measures"]),
+        success=_("Accountability was recorded."),
+        accountability_form=AccountabilityForm(request.POST,
+                                               measures=inspection.measures.all()))
 
 
 @allow_if(can_open_rectification_steps)
 @require_POST
 def inspection_close_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     inspection = access.access_rectification(user=request.user, pk=pk)
-    try:
-        inspection_close(actor=request.user, inspection=inspection)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The inspection is closed."))
-    return _to_overview(inspection)
+    return _step(request, inspection, lambda d: inspection_close(
+        actor=request.user, inspection=inspection),
+        success=_("The inspection is closed."))
 
 
 @allow_if(can_open_measures)
@@ -425,12 +387,6 @@ def _measure_page(request: AuthedHttpRequest, measure: Measure, *, status: int =
     return render(request, "rectification/measure_detail.html", context, status=status)
 
 
-def _measure_failed(request: AuthedHttpRequest, measure: Measure, message: str,
-                    **bound: forms.Form) -> HttpResponse:
-    messages.error(request, message)
-    return _measure_page(request, measure, status=400, **bound)
-
-
 def _to_measure(measure: Measure) -> HttpResponse:
     return redirect("rectification:measure_detail", pk=measure.pk)
 
@@ -464,104 +420,65 @@ def measure_edit_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def measure_progress_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     measure = access.access_measure(user=request.user, pk=pk)
-    form = ProgressForm(request.POST)
-    if not form.is_valid():
-        return _measure_failed(request, measure, _("Describe the progress."), progress_form=form)
-    try:
-        measure_progress(actor=request.user, measure=measure, text=form.cleaned_data["text"],
-                         version=form.cleaned_data["version"])
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Done."))
-    return _to_measure(measure)
+    return _step(request, measure, lambda d: measure_progress(
+        actor=request.user, measure=measure, text=d["text"], version=d["version"]),
+        success=_("Done."), failed=_("Describe the progress."),
+        progress_form=ProgressForm(request.POST))
 
 
 @allow_if(can_open_rectification_steps)
 @require_POST
 def measure_evidence_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     measure = access.access_measure(user=request.user, pk=pk)
-    form = EvidenceForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _measure_failed(request, measure, _("Choose a file."), evidence_form=form)
-    try:
-        measure_evidence_add(actor=request.user, measure=measure,
-                             upload=form.cleaned_data["file"])
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Done."))
-    return _to_measure(measure)
+    return _step(request, measure, lambda d: measure_evidence_add(
+        actor=request.user, measure=measure, upload=d["file"]),
+        success=_("Done."), failed=_("Choose a file."),
+        evidence_form=EvidenceForm(request.POST, request.FILES))
 
 
 @allow_if(can_open_rectification_steps)
 @require_POST
 def measure_done_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     measure = access.access_measure(user=request.user, pk=pk)
-    try:
-        measure_mark_done(actor=request.user, measure=measure, version=_version(request))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Done."))
-    return _to_measure(measure)
+    return _step(request, measure, lambda d: measure_mark_done(
+        actor=request.user, measure=measure, version=_version(request)),
+        success=_("Done."))
 
 
 @allow_if(can_open_rectification_steps)
 @require_POST
 def measure_close_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     measure = access.access_measure(user=request.user, pk=pk)
-    form = VerifyForm(request.POST)
-    if not form.is_valid():
-        return _measure_failed(request, measure, _errors(form), verify_form=form)
-    try:
-        measure_close(actor=request.user, measure=measure, note=form.cleaned_data["note"],
-                      version=form.cleaned_data["version"])
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Done."))
-    return _to_measure(measure)
+    return _step(request, measure, lambda d: measure_close(
+        actor=request.user, measure=measure, note=d["note"], version=d["version"]),
+        success=_("Done."), verify_form=VerifyForm(request.POST))
 
 
 @allow_if(can_open_rectification_steps)
 @require_POST
 def measure_return_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     measure = access.access_measure(user=request.user, pk=pk)
-    form = VerifyForm(request.POST)
-    if not form.is_valid():
-        return _measure_failed(request, measure, _errors(form), verify_form=form)
-    try:
-        measure_return(actor=request.user, measure=measure, note=form.cleaned_data["note"],
-                       version=form.cleaned_data["version"])
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Done."))
-    return _to_measure(measure)
-
-
-def _publish(request: AuthedHttpRequest, pk: int, *, publish: bool) -> HttpResponse:
-    measure = access.access_measure(user=request.user, pk=pk)
-    try:
-        measure_set_publish(actor=request.user, measure=measure, publish=publish)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Done."))
-    return _to_measure(measure)
+    return _step(request, measure, lambda d: measure_return(
+        actor=request.user, measure=measure, note=d["note"], version=d["version"]),
+        success=_("Done."), verify_form=VerifyForm(request.POST))
 
 
 @allow_if(can_open_rectification_steps)
 @require_POST
 def measure_publish_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    return _publish(request, pk, publish=True)
+    measure = access.access_measure(user=request.user, pk=pk)
+    return _step(request, measure, lambda d: measure_set_publish(
+        actor=request.user, measure=measure, publish=True),
+        success=_("Done."))
 
 
 @allow_if(can_open_rectification_steps)
 @require_POST
 def measure_withhold_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    return _publish(request, pk, publish=False)
+    measure = access.access_measure(user=request.user, pk=pk)
+    return _step(request, measure, lambda d: measure_set_publish(
+        actor=request.user, measure=measure, publish=False),
+        success=_("Done."))
 
 
 @allow_if(can_open_measures)

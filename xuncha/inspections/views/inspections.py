@@ -58,11 +58,15 @@ from ..targets import (
     inspection_create,
     inspection_update,
 )
-from .common import form_errors, public_report_url
+from .common import form_errors, public_report_url, step
 
 
 def _today() -> datetime.date:
     return timezone.localdate()
+
+
+def _detail(inspection_pk: int) -> str:
+    return reverse("inspections:inspection_detail", args=[inspection_pk])
 
 
 @allow_if(can_open_inspections)
@@ -179,43 +183,37 @@ def inspection_edit_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 # --- moves -------------------------------------------------------------------------------------
-
-Move = Callable[..., Inspection]
-
-
-def _move(request: AuthedHttpRequest, pk: int, move: Move, done: str) -> HttpResponse:
-    """Validate the version the page showed, take the move, say how it went."""
-    inspection = access_inspection(user=request.user, pk=pk)
-    form = MoveForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, form_errors(form))
-    else:
-        try:
-            move(actor=request.user, inspection=inspection, version=form.cleaned_data["version"])
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, done)
-    return redirect("inspections:inspection_detail", pk=inspection.pk)
+# A move posts the version the page showed (MoveForm): a page gone stale is refused.
 
 
 @allow_if(can_open_inspection_forms)
 @require_POST
 def inspection_station_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    return _move(request, pk, inspection_station,
-                 _("Stationed: the notice and the reporting page are public now."))
+    inspection = access_inspection(user=request.user, pk=pk)
+    return step(request, lambda d: inspection_station(
+        actor=request.user, inspection=inspection, version=d["version"]),
+        form=MoveForm(request.POST), back=_detail(inspection.pk),
+        success=_("Stationed: the notice and the reporting page are public now."))
 
 
 @allow_if(can_open_inspection_forms)
 @require_POST
 def inspection_begin_onsite_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    return _move(request, pk, inspection_begin_onsite, _("On-site work has begun."))
+    inspection = access_inspection(user=request.user, pk=pk)
+    return step(request, lambda d: inspection_begin_onsite(
+        actor=request.user, inspection=inspection, version=d["version"]),
+        form=MoveForm(request.POST), back=_detail(inspection.pk),
+        success=_("On-site work has begun."))
 
 
 @allow_if(can_open_inspection_forms)
 @require_POST
 def inspection_begin_reporting_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    return _move(request, pk, inspection_begin_reporting, _("The inspection moved to reporting."))
+    inspection = access_inspection(user=request.user, pk=pk)
+    return step(request, lambda d: inspection_begin_reporting(
+        actor=request.user, inspection=inspection, version=d["version"]),
+        form=MoveForm(request.POST), back=_detail(inspection.pk),
+        success=_("The inspection moved to reporting."))
 
 
 # --- channels ----------------------------------------------------------------------------------
@@ -225,48 +223,31 @@ def inspection_begin_reporting_view(request: AuthedHttpRequest, pk: int) -> Http
 @require_POST
 def channel_add_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     inspection = access_inspection(user=request.user, pk=pk)
-    form = ChannelForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose the kind of channel.") if "kind" in form.errors
-                       else form_errors(form))
-        return redirect("inspections:inspection_detail", pk=inspection.pk)
-    try:
-        channel_add(actor=request.user, inspection=inspection, data=form.cleaned_data)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The channel was added."))
-    return redirect("inspections:inspection_detail", pk=inspection.pk)
+    return step(request, lambda d: channel_add(
+        actor=request.user, inspection=inspection, data=d),
+        form=ChannelForm(request.POST), back=_detail(inspection.pk),
+        success=_("The channel was added."),
+        failed=lambda form: _("Choose the kind of channel.") if "kind" in form.errors
+        else form_errors(form))
 
 
 @allow_if(can_open_inspection_forms)
 @require_POST
 def channels_copy_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     inspection = access_inspection(user=request.user, pk=pk)
-    form = ChannelCopyForm(request.POST, sources=sel.team_inspections(inspection))
-    if not form.is_valid():
-        messages.error(request, form_errors(form))
-        return redirect("inspections:inspection_detail", pk=inspection.pk)
-    try:
-        count = channels_copy(actor=request.user, source=form.cleaned_data["source"],
-                              target=inspection)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("%(count)d channel(s) copied.") % {"count": count})
-    return redirect("inspections:inspection_detail", pk=inspection.pk)
+    return step(request, lambda d: channels_copy(
+        actor=request.user, source=d["source"], target=inspection),
+        form=ChannelCopyForm(request.POST, sources=sel.team_inspections(inspection)),
+        back=_detail(inspection.pk),
+        success=lambda count: _("%(count)d channel(s) copied.") % {"count": count})
 
 
 @allow_if(can_open_inspection_forms)
 @require_POST
 def channel_remove_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     channel = access_channel(user=request.user, pk=pk)
-    inspection_id = channel.inspection_id
-    try:
-        channel_remove(actor=request.user, channel=channel)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("inspections:inspection_detail", pk=inspection_id)
+    return step(request, lambda d: channel_remove(actor=request.user, channel=channel),
+                back=_detail(channel.inspection_id), success=None)
 
 
 @allow_if(can_open_inspection_forms)

@@ -5,6 +5,7 @@ import datetime
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -30,7 +31,7 @@ from ..calendar import clock_policy_update, workday_override_delete, workday_ove
 from ..coverage import term_coverage
 from ..forms import ClockPolicyForm, OverrideForm
 from ..models import TeamPosition
-from .common import own_committee
+from .common import own_committee, step
 
 
 def _today() -> datetime.date:
@@ -93,19 +94,13 @@ def calendar_view(request: AuthedHttpRequest) -> HttpResponse:
 @require_POST
 def clock_policy_view(request: AuthedHttpRequest) -> HttpResponse:
     committee = own_committee(request.user)
-    form = ClockPolicyForm(request.POST, instance=clocks.policy_for(committee))
-    if form.is_valid():
-        try:
-            clock_policy_update(actor=request.user, committee=committee, data=form.cleaned_data)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("The clocks were saved."))
-    else:
-        messages.error(request, _("Check the numbers: %(errors)s") % {
+    return step(request, lambda d: clock_policy_update(
+        actor=request.user, committee=committee, data=d),
+        form=ClockPolicyForm(request.POST, instance=clocks.policy_for(committee)),
+        back=reverse("inspections:calendar"), success=_("The clocks were saved."),
+        failed=lambda form: _("Check the numbers: %(errors)s") % {
             "errors": "; ".join(f"{k}: {' '.join(str(e) for e in v)}"
                                 for k, v in form.errors.items())})
-    return redirect("inspections:calendar")
 
 
 @allow_if(can_open_planning)

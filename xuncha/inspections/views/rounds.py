@@ -32,7 +32,7 @@ from ..access import (
 from ..forms import DecisionForm, MemberForm, MemberUpdateForm, RoundForm
 from ..rounds import round_approve, round_create, round_return, round_submit, round_update
 from ..teams import member_add, member_remove, member_update, team_create
-from .common import form_errors, own_committee
+from .common import form_errors, own_committee, step
 
 # --- rounds ------------------------------------------------------------------------------------
 
@@ -101,47 +101,27 @@ def round_detail_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def round_submit_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     r = access_round(user=request.user, pk=pk)
-    try:
-        round_submit(actor=request.user, round=r)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The round was submitted to the leading group."))
-    return redirect("inspections:round_detail", pk=r.pk)
+    return step(request, lambda d: round_submit(actor=request.user, round=r),
+                success=_("The round was submitted to the leading group."),
+                back=reverse("inspections:round_detail", args=[r.pk]))
 
 
 @allow_if(can_open_planning)
 @require_POST
 def round_approve_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     r = access_round(user=request.user, pk=pk)
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, form_errors(form))
-        return redirect("inspections:round_detail", pk=r.pk)
-    try:
-        round_approve(actor=request.user, round=r, note=form.cleaned_data["note"])
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The round was approved."))
-    return redirect("inspections:round_detail", pk=r.pk)
+    return step(request, lambda d: round_approve(actor=request.user, round=r, note=d["note"]),
+                form=DecisionForm(request.POST), success=_("The round was approved."),
+                back=reverse("inspections:round_detail", args=[r.pk]))
 
 
 @allow_if(can_open_planning)
 @require_POST
 def round_return_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     r = access_round(user=request.user, pk=pk)
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, form_errors(form))
-        return redirect("inspections:round_detail", pk=r.pk)
-    try:
-        round_return(actor=request.user, round=r, note=form.cleaned_data["note"])
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The round was returned to the office."))
-    return redirect("inspections:round_detail", pk=r.pk)
+    return step(request, lambda d: round_return(actor=request.user, round=r, note=d["note"]),
+                form=DecisionForm(request.POST), success=_("The round was returned to the office."),
+                back=reverse("inspections:round_detail", args=[r.pk]))
 
 
 @allow_if(can_open_planning)
@@ -206,32 +186,19 @@ def member_add_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def member_update_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     member = access_member(user=request.user, pk=pk)
-    form = MemberUpdateForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, form_errors(form))
-        return redirect("inspections:team_detail", pk=member.team_id)
-    try:
-        member_update(actor=request.user, member=member, position=form.cleaned_data["position"],
-                      duties=form.cleaned_data["duties"])
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The member was saved."))
-    return redirect("inspections:team_detail", pk=member.team_id)
+    return step(request, lambda d: member_update(
+        actor=request.user, member=member, position=d["position"], duties=d["duties"]),
+        form=MemberUpdateForm(request.POST), success=_("The member was saved."),
+        back=reverse("inspections:team_detail", args=[member.team_id]))
 
 
 @allow_if(can_open_office_forms)
 @require_POST
 def member_remove_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     member = access_member(user=request.user, pk=pk)
-    team_id = member.team_id
-    try:
-        member_remove(actor=request.user, member=member)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The member was removed."))
-    return redirect("inspections:team_detail", pk=team_id)
+    return step(request, lambda d: member_remove(actor=request.user, member=member),
+                success=_("The member was removed."),
+                back=reverse("inspections:team_detail", args=[member.team_id]))
 
 
 @allow_if(can_open_planning)
