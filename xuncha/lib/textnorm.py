@@ -153,9 +153,9 @@ def chinese_numeral_to_int(text: str) -> int | None:
     return (CN_DIGITS[tens] if tens else 1) * 10 + (CN_DIGITS[ones] if ones else 0)
 
 
-#: C0 control characters that XML 1.0 (so .docx and .xlsx) cannot hold; tab, line feed and
-#: carriage return are kept.
-CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+#: C0 control characters and the noncharacters U+FFFE/U+FFFF, which XML 1.0 (so .docx and
+#: .xlsx) cannot hold; tab, line feed and carriage return are kept.
+CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def has_controls(text: str) -> bool:

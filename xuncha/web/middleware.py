@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonR
 from django.http.multipartparser import MultiPartParserError
 from django.utils import translation
 
+from xuncha.lib.clientaddr import client_address
 from xuncha.lib.requestctx import reset_client_ip, set_client_ip
 
 LANGUAGE_COOKIE = "xuncha_language"
@@ -61,10 +62,7 @@ class RequestContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         ip = None
         if request.user.is_authenticated:
-            ip = request.META.get("REMOTE_ADDR")
-            if getattr(settings, "XUNCHA_TRUST_X_FORWARDED_FOR", False):
-                forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-                ip = forwarded.split(",")[0].strip() or ip
+            ip = client_address(request)  # behind the trusted proxies, never the leftmost hop
         token = set_client_ip(ip)
         try:
             return self.get_response(request)
@@ -113,10 +111,11 @@ class RejectNulMiddleware:
 
     #: Escapes that may stand for a control character in JSON (``\\u0001``, ``\\b``, ``\\f``);
     #: a match is confirmed by parsing (``\\\\b`` is an escaped backslash and a letter).
-    JSON_ESCAPE = re.compile(rb"\\(?:u00[01]|[bf])", re.IGNORECASE)
-    CONTROL = re.compile("[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f]")
+    JSON_ESCAPE = re.compile(rb"\\(?:u00[01]|uff[f][ef]|[bf])", re.IGNORECASE)
+    #: ... and the two noncharacters XML cannot hold either (U+FFFE, U+FFFF).
+    CONTROL = re.compile("[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\ufffe\\uffff]")
     NUL = re.compile("\\x00")
-    QUERY_CONTROL = re.compile(r"%(?:0[0-8bBcCeEfF]|1[0-9a-fA-F])")
+    QUERY_CONTROL = re.compile(r"%(?:0[0-8bBcCeEfF]|1[0-9a-fA-F])|%EF%BF%B[EF]", re.IGNORECASE)
     QUERY_NUL = re.compile(r"%00")
     JSON_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
 

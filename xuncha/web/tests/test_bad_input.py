@@ -38,7 +38,7 @@ class BadInputTests(WorldTestCase):
 
     def test_control_characters_are_refused_where_they_enter(self):
         self.client.force_login(self.office)
-        for char in ("\x0b", "\x0c", "\x1b", "\x01"):
+        for char in ("\x0b", "\x0c", "\x1b", "\x01", "\ufffe", "\uffff"):
             response = self.client.post("/org/units/new/", {"code": "C1", "name": f"某{char}单位"})
             self.assertEqual(response.status_code, 400, repr(char))
             response = self.client.patch(f"/api/v1/units/{self.unit_edu.pk}", data=json.dumps(
@@ -52,7 +52,7 @@ class BadInputTests(WorldTestCase):
         self.assertEqual(response.status_code, 200, response.content)
 
     def test_a_stored_control_character_cannot_break_an_export(self):
-        Unit.objects.filter(pk=self.unit_edu.pk).update(name="东湖区\x0b教育局\x1b")
+        Unit.objects.filter(pk=self.unit_edu.pk).update(name="东湖区\x0b教育局\x1b\uffff")
         self.client.force_login(self.office)
         response = self.client.get("/org/export/units.xlsx")
         self.assertEqual(response.status_code, 200)
@@ -67,7 +67,7 @@ class BadInputTests(WorldTestCase):
         from xuncha.lib.docx import Doc
 
         doc = Doc()
-        doc.para("东湖区\x0b教育局\x1b")
+        doc.para("东湖区\x0b教育局\x1b\ufffe")
         doc.table(["单位"], [["东湖区\x0c教育局"]])
         self.assertTrue(doc.bytes().startswith(b"PK"))
 
