@@ -51,6 +51,28 @@ def account_recently_changed_by(*, account: User, by: User, days: int = 30) -> b
         action__in=ACCOUNT_CHANGING_ACTIONS, created_at__gte=since).exists()
 
 
+def account_changers(*, account: User, days: int = 30) -> set[int]:
+    """The ids of the people who created or changed ``account`` in the last ``days`` days
+    (``ACCOUNT_CHANGING_ACTIONS``), from the audit trail."""
+    since = timezone.now() - datetime.timedelta(days=days)
+    return set(Event.objects.filter(
+        object_type=User._meta.label_lower, object_id=str(account.pk),
+        action__in=ACCOUNT_CHANGING_ACTIONS, created_at__gte=since, actor_id__isnull=False)
+        .values_list("actor_id", flat=True))
+
+
+def controlled_together(*, approver: User, requester: User, days: int = 30) -> bool:
+    """Whether one person may be acting through both accounts: the requester, or someone who
+    also created or changed the requester's account, created or changed the approver's
+    account in the last ``days`` days (a new account, a password reset, a second factor
+    reset all hand it over). A reveal approved so would be one person's decision."""
+    changers = account_changers(account=approver, days=days)
+    if not changers:
+        return False
+    return requester.pk in changers or bool(
+        changers & account_changers(account=requester, days=days))
+
+
 def custodians_to_tell(*, committee_id: int | None, besides: tuple[int, ...] = ()) -> list[str]:
     """The e-mail addresses of the committee's active identity custodians, except the
     accounts ``besides`` (the account changed and the person changing it)."""

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xuncha.accounts.models import User
-from xuncha.accounts.selectors import account_recently_changed_by
+from xuncha.accounts.selectors import controlled_together
 from xuncha.audit.services import event_record
 from xuncha.lib import fieldcrypto
 from xuncha.lib.errors import DomainError, Forbidden
@@ -118,13 +118,16 @@ def reveal_decide(*, actor: User, request: RevealRequest, approve: bool, note: s
         raise Forbidden(_("Only an identity custodian of this committee decides."))
     if actor.pk == request.requested_by_id:
         raise Forbidden(_("A request is decided by a second person, not by the requester."))
-    if approve and request.requested_by is not None and account_recently_changed_by(
-            account=actor, by=request.requested_by, days=CONTROLLED_DAYS):
-        # An administrator could make a custodian account, sign in as it and approve their
-        # own request: an approver the requester created or changed lately is no second person.
-        raise Forbidden(_("The requester created or changed your account in the last 30 days, "
-                          "so your approval would not be a second person's. Another custodian "
-                          "decides."), code="approver_controlled")
+    if approve and request.requested_by is not None and controlled_together(
+            approver=actor, requester=request.requested_by, days=CONTROLLED_DAYS):
+        # An administrator could make (or reset the password of) a custodian account and of
+        # a requesting account, sign in as both and approve: an approver whose account the
+        # requester — or whoever also made or changed the requester's account — created or
+        # changed lately is no second person.
+        raise Forbidden(_("Your account was created or changed in the last 30 days by the "
+                          "requester, or by someone who also created or changed the "
+                          "requester's account, so your approval would not be a second "
+                          "person's. Another custodian decides."), code="approver_controlled")
     if request.status != RevealStatus.PENDING:
         raise DomainError(_("This request was already decided."), code="already_decided")
     note = (note or "").strip()

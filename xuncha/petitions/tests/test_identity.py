@@ -127,7 +127,21 @@ class IdentityTests(PetitionBase):
         with self.assertRefused(Forbidden, code="approver_controlled"):
             identity.reveal_decide(actor=puppet, request=request, approve=True)
         self.assertEqual(RevealRequest.objects.get(pk=request.pk).status, RevealStatus.PENDING)
-        # A custodian the requester did not make decides as usual.
+        # The same through two accounts: the administrator makes a requester and resets an
+        # existing custodian's password; neither account is the administrator's own.
+        from xuncha.accounts.services import user_reset_password
+
+        requester, _password = user_create(actor=self.office, data={
+            "username": "front", "display_name": "前台", "role": Role.OFFICE,
+            "committee": self.county})
+        other = identity.reveal_request(actor=requester, petition=petition, reason=REASON)
+        user_reset_password(actor=self.office, user=self.custodian)
+        with self.assertRefused(Forbidden, code="approver_controlled"):
+            identity.reveal_decide(actor=self.custodian, request=other, approve=True)
+        identity.reveal_decide(actor=self.custodian, request=other, approve=False, note="不同意")
+        # A custodian nobody involved has touched decides as usual.
+        self.custodian = User.objects.create_user("keeper", role=Role.OFFICE,
+                                                  committee=self.county, is_custodian=True)
         identity.reveal_decide(actor=self.custodian, request=request, approve=True)
         self.assertEqual(RevealRequest.objects.get(pk=request.pk).status, RevealStatus.APPROVED)
 
