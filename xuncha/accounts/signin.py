@@ -101,6 +101,11 @@ def login_succeeded(*, user: User, method: str, ip: str | None = None,
 
 @transaction.atomic
 def logout_recorded(*, user: User) -> None:
+    """Signing out ends what the session held: files staged for an import go too (a
+    petitions file names reporters)."""
+    from xuncha.lib.importing import discard_all_staged
+
+    discard_all_staged(user_id=user.pk)
     event_record(actor=user, action="logout", obj=user)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -219,6 +220,25 @@ def load_staged(*, user_id: int, token: str) -> Table:
 def discard_staged(*, user_id: int, token: str) -> None:
     if token and "/" not in token and ".." not in token and "\\" not in token:
         (_staging_dir(user_id) / token).unlink(missing_ok=True)
+
+
+def discard_all_staged(*, user_id: int) -> int:
+    """Remove every upload ``user_id`` has staged (at sign-out); returns how many went."""
+    directory = _staging_root() / str(int(user_id))
+    removed = 0
+    if directory.is_dir():
+        for path in directory.iterdir():
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def staged_cancel(*, session: SessionBase, key: str, user_id: int) -> bool:
+    """The user cancels the import they previewed: its staged file goes at once."""
+    token = session.pop(key, "")
+    if token:
+        discard_staged(user_id=user_id, token=token)
+    return bool(token)
 
 
 def parse_bool(text: str) -> bool | None:

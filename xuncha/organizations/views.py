@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from xuncha.accounts.http import AuthedHttpRequest
 from xuncha.lib.errors import DomainError, NotFound
-from xuncha.lib.importing import Importer, Preview, discard_staged, load_staged, stage_upload
+from xuncha.lib.importing import Importer, Preview, discard_staged, load_staged, stage_upload, staged_cancel
 from xuncha.lib.tabular import read_table, write_xlsx
 from xuncha.web.access import allow_if
 from xuncha.web.forms import add_domain_error
@@ -497,6 +497,11 @@ def import_view(request: AuthedHttpRequest, kind: str) -> HttpResponse:
     importer = _importer_class(kind)(actor=request.user)
     form = ImportUploadForm()
     preview = None
+    if request.method == "POST" and request.POST.get("step") == "cancel":
+        staged_cancel(session=request.session, key=IMPORT_TOKEN_KEY.format(kind=kind),
+                      user_id=request.user.pk)
+        messages.success(request, _("The upload was discarded; nothing was imported."))
+        return redirect("organizations:import", kind=kind)
     if request.method == "POST" and request.POST.get("step") == "commit":
         if _import_commit(request, importer, kind):
             return redirect("organizations:unit_list" if kind == "units"

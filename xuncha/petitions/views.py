@@ -18,7 +18,7 @@ from xuncha.accounts.http import AuthedHttpRequest
 from xuncha.inspections import clocks
 from xuncha.inspections.selectors import inspection_by_public_code, inspections_visible_to
 from xuncha.lib.errors import DomainError, NotFound
-from xuncha.lib.importing import discard_staged, load_staged, stage_upload
+from xuncha.lib.importing import discard_staged, load_staged, stage_upload, staged_cancel
 from xuncha.lib.tabular import read_table, write_xlsx
 from xuncha.web.access import allow_if, public, signed_in
 from xuncha.web.forms import add_domain_error
@@ -434,6 +434,10 @@ def import_view(request: AuthedHttpRequest) -> HttpResponse:
     form = ImportUploadForm()
     preview = None
     user_id = request.user.pk
+    if request.method == "POST" and request.POST.get("step") == "cancel":
+        staged_cancel(session=request.session, key=IMPORT_SESSION_KEY, user_id=user_id)
+        messages.success(request, _("The upload was discarded; nothing was imported."))
+        return redirect("petitions:import")
     if request.method == "POST" and request.POST.get("step") == "commit":
         token = request.session.get(IMPORT_SESSION_KEY, "")
         try:
@@ -467,9 +471,9 @@ def import_view(request: AuthedHttpRequest) -> HttpResponse:
 @allow_if(can_open_petitions)
 def import_template_view(request: AuthedHttpRequest) -> HttpResponse:
     headers = [c.labels[0] for c in PetitionImporter.columns]
-    example = [["来信", "2026-11-02 09:30", "DH-JYJ", "", "张某某", "科长", "东湖区教育局",
+    example = [["来信", "2026-11-02 09:30", "JZ-LJ-DH-JYJ", "", "张某某", "科长", "东湖区教育局",
                 "反映其在学校食堂承包中收受供应商好处费，并为亲属经营的公司提供便利。", "否", "", ""],
-               ["意见箱", "2026-11-03", "DH-JYJ", "教育局一楼大厅", "", "", "",
+               ["意见箱", "2026-11-03", "JZ-LJ-DH-JYJ", "教育局一楼大厅", "", "", "",
                 "反映局机关个别干部上班时间长期脱岗，群众办事推诿扯皮。", "是", "李某", "13900000000"]]
     return xlsx_response(write_xlsx(title="petitions", headers=headers, rows=example),
                          "xuncha-petitions-template.xlsx")

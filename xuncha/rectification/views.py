@@ -26,7 +26,7 @@ from xuncha.inspections.access import is_liaison_of
 from xuncha.inspections.clocks import rectification_due_dates
 from xuncha.inspections.models import ClockPolicy, Inspection
 from xuncha.lib.errors import DomainError
-from xuncha.lib.importing import discard_staged, load_staged, stage_upload
+from xuncha.lib.importing import discard_staged, load_staged, stage_upload, staged_cancel
 from xuncha.lib.lookup import get_or_404
 from xuncha.lib.tabular import read_table, write_xlsx
 from xuncha.web.access import allow_if, public, signed_in
@@ -530,6 +530,10 @@ def ledger_import_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     user_id = request.user.pk
     form = ImportUploadForm()
     preview = None
+    if request.method == "POST" and request.POST.get("step") == "cancel":
+        staged_cancel(session=request.session, key=key, user_id=user_id)
+        messages.success(request, _("The upload was discarded; nothing was imported."))
+        return redirect("rectification:ledger_import", pk=inspection.pk)
     if request.method == "POST" and request.POST.get("step") == "commit":
         token = request.session.get(key, "")
         try:
@@ -552,6 +556,9 @@ def ledger_import_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             except DomainError as exc:
                 form.add_error("file", exc.message)
             else:
+                old = request.session.get(key)
+                if old:
+                    discard_staged(user_id=user_id, token=old)
                 request.session[key] = stage_upload(user_id=user_id, name=upload.name,
                                                     data=data)
     return render(request, "rectification/import.html", {

@@ -60,3 +60,25 @@ class StagingTests(RefusalAssertions, SimpleTestCase):
         (Path(self.tmp, "media", "petitions") / "a.pdf").write_bytes(b"%PDF")
         names = [name for _path, name in media_files(Path(self.tmp, "media"))]
         self.assertEqual(names, ["media/petitions/a.pdf"])
+
+
+class StagedCancelTests(StagingTests):
+    def test_cancel_and_sign_out_remove_the_file(self):
+        from django.contrib.sessions.backends.signed_cookies import SessionStore
+
+        session = SessionStore()
+        session["k"] = importing.stage_upload(user_id=7, name="来信.csv", data=CSV)
+        importing.stage_upload(user_id=7, name="第二份.csv", data=CSV)
+        self.assertTrue(importing.staged_cancel(session=session, key="k", user_id=7))
+        self.assertEqual(len(self.staged()), 1)
+        self.assertFalse(importing.staged_cancel(session=session, key="k", user_id=7))
+        self.assertEqual(importing.discard_all_staged(user_id=7), 1)
+        self.assertEqual(self.staged(), [])
+
+
+class StagedSweepJobTests(SimpleTestCase):
+    def test_the_scheduler_sweeps_staged_imports_every_hour(self):
+        from xuncha.web import registry
+
+        jobs = {job.name: job for job in registry.periodic_jobs()}
+        self.assertEqual(jobs["staged-imports-sweep"].every_minutes, 60)

@@ -2,6 +2,7 @@
 or none."""
 
 import io
+from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -107,3 +108,22 @@ class ImportTests(PetitionBase):
         response = self.client.get(reverse("petitions:import_template"))
         table = read_table("t.xlsx", response.content)
         self.assertEqual(table.headers, HEADERS)
+
+
+class ImportCancelTests(PetitionBase):
+    def test_the_preview_can_be_cancelled_and_the_file_goes(self):
+        import tempfile
+
+        from django.test import override_settings
+
+        staging = tempfile.mkdtemp()
+        with override_settings(XUNCHA_STAGING_DIR=staging):
+            self.login(self.office)
+            template = self.client.get(reverse("petitions:import_template")).content
+            page = self.client.post(reverse("petitions:import"), {
+                "step": "preview", "file": SimpleUploadedFile("来信.xlsx", template)})
+            self.assertContains(page, 'value="cancel"')
+            self.assertEqual(len(list(Path(staging).glob("*/*"))), 1)
+            response = self.client.post(reverse("petitions:import"), {"step": "cancel"})
+            self.assertEqual(response.status_code, 302)
+            self.assertEqual(list(Path(staging).glob("*/*")), [])
