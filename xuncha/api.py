@@ -115,13 +115,17 @@ def _http_error(request, exc):
 
 from xuncha.accounts.api import router as accounts_router  # noqa: E402
 from xuncha.announcements.api import router as announcements_router  # noqa: E402
+from xuncha.notify.api import router as notify_router  # noqa: E402
 from xuncha.organizations.api import router as organizations_router  # noqa: E402
 from xuncha.petitions.api import router as petitions_router  # noqa: E402
+from xuncha.todo.api import router as todo_router  # noqa: E402
 
 api.add_router("/", accounts_router)
 api.add_router("/", organizations_router)
 api.add_router("/", petitions_router)
 api.add_router("/", announcements_router)
+api.add_router("/", notify_router)
+api.add_router("/", todo_router)
 
 def mark_api_views_public(pattern) -> None:
     """Exempt API views from the session-login redirect; the API checks tokens itself."""

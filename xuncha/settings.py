@@ -77,10 +77,26 @@ INSTALLED_APPS = [
     "xuncha.stats",
     "xuncha.web",
     "xuncha.ops",
+    "xuncha.todo",
+    "xuncha.notify",
 ]
+
+# --- reminders and channels (xuncha/notify; docs/operations.md "Reminders and channels") ---
+#: The address people reach the site at: the link in every e-mail and group message.
+XUNCHA_BASE_URL = os.environ.get("XUNCHA_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+#: Daily digests go out at the first run after this hour (TIME_ZONE).
+XUNCHA_DIGEST_HOUR = int(os.environ.get("XUNCHA_DIGEST_HOUR", "8"))
+#: Group-robot addresses must be https to public addresses; these widen or narrow that:
+#: private networks (a gateway inside a closed network), an allow-list of host names
+#: (e.g. qyapi.weixin.qq.com,oapi.dingtalk.com), and plain http to loopback (tests only).
+XUNCHA_WEBHOOK_ALLOW_PRIVATE = env_bool("XUNCHA_WEBHOOK_ALLOW_PRIVATE")
+XUNCHA_WEBHOOK_HOSTS = env_list("XUNCHA_WEBHOOK_HOSTS")
+XUNCHA_WEBHOOK_ALLOW_LOOPBACK = TESTING
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the others: once they have set request.user, a change forgets its to-do count.
+    "xuncha.todo.middleware.TodoCountMiddleware",
     "xuncha.web.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -4,6 +4,7 @@ from xuncha.api import api, mark_api_views_public
 
 urlpatterns = [
     path("", include("xuncha.web.urls")),
+    path("todo/", include("xuncha.todo.urls")),
     path("accounts/", include("xuncha.accounts.urls")),
     path("org/", include("xuncha.organizations.urls")),
     path("audit/", include("xuncha.audit.urls")),
@@ -14,6 +15,7 @@ urlpatterns = [
     path("evaluations/", include("xuncha.evaluations.urls")),
     path("announcements/", include("xuncha.announcements.urls")),
     path("stats/", include("xuncha.stats.urls")),
+    path("notify/", include("xuncha.notify.urls")),
     path("p/", include("xuncha.web.public_urls")),
     path("api/v1/", api.urls),
 ]

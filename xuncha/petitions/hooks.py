@@ -1,5 +1,5 @@
 """What the petitions app adds to the shell: menus, a home panel, the transfer clock in "my
-deadlines", the petitions panel on the inspection page, the demo."""
+deadlines", the petitions panel on the inspection page, its steps in the to-do, the demo."""
 
 import datetime
 from typing import Any
@@ -9,10 +9,12 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from xuncha.accounts.access import is_office_of
 from xuncha.accounts.http import AuthedHttpRequest
 from xuncha.accounts.models import User
 from xuncha.inspections import clocks
 from xuncha.inspections.models import Inspection
+from xuncha.todo.items import PER_KIND, Clock, TodoItem
 from xuncha.web.registry import NavEntry
 
 from .access import (
@@ -23,7 +25,7 @@ from .access import (
     transfers_awaiting_answer,
 )
 from .demo import demo_step
-from .models import Status
+from .models import Petition, Status
 
 TRANSFER_LABEL = _("Answer on a transferred petition")
 
@@ -75,6 +77,59 @@ def inspection_section(request: AuthedHttpRequest, inspection: Inspection
             "intake_url": reverse("petitions:intake") + f"?inspection={inspection.pk}"}
 
 
+def _concerns(petition: Petition) -> str:
+    """The inspection or unit a petition is about (never its content or its reporter)."""
+    if petition.inspection is not None:
+        return str(petition.inspection)
+    return petition.unit.name if petition.unit is not None else ""
+
+
+_SHOWN = ("inspection__team__round__committee", "inspection__unit", "unit")
+
+
+def petition_todo(user: User) -> list[TodoItem]:
+    """New petitions awaiting triage and transfers awaiting the department's answer (the
+    team's queue is its members', the office's its body's), and identity requests awaiting
+    a custodian of the committee (any of them)."""
+    clock = Clock()
+    items = []
+    for petition in petitions_awaiting_triage(user=user).select_related(*_SHOWN).order_by(
+            "received_at", "pk")[:PER_KIND]:
+        items.append(TodoItem(
+            kind="petition_triage",
+            label=gettext("Triage petition #%(id)d") % {"id": petition.pk},
+            subject=_concerns(petition), committee_id=petition.committee_id,
+            url=reverse("petitions:detail", args=[petition.pk]), due=None, level="grey",
+            asked_by=petition.get_channel_display(),
+            mine=not is_office_of(user=user, committee_id=petition.committee_id),
+            key=f"petition_triage:{petition.pk}"))
+    for transfer in transfers_awaiting_answer(user=user).select_related(
+            *(f"petition__{name}" for name in _SHOWN), "transferred_by").order_by(
+            "due_on", "pk")[:PER_KIND]:
+        petition = transfer.petition
+        items.append(TodoItem(
+            kind="transfer_answer",
+            label=gettext("Record the answer of %(department)s on petition #%(id)d") % {
+                "department": transfer.department, "id": petition.pk},
+            subject=_concerns(petition), committee_id=petition.committee_id,
+            url=reverse("petitions:detail", args=[petition.pk]), due=transfer.due_on,
+            level=clock.level(transfer.due_on, petition.committee_id),
+            asked_by=str(transfer.transferred_by),
+            mine=not is_office_of(user=user, committee_id=petition.committee_id),
+            key=f"transfer_answer:{petition.pk}"))
+    for reveal in reveal_requests_awaiting_decision(user=user).select_related(
+            *(f"petition__{name}" for name in _SHOWN), "requested_by").order_by(
+            "created_at", "pk")[:PER_KIND]:
+        items.append(TodoItem(
+            kind="reveal_decision",
+            label=gettext("Decide on the identity request for petition #%(id)d") % {
+                "id": reveal.petition_id},
+            subject=_concerns(reveal.petition), committee_id=reveal.petition.committee_id,
+            url=reverse("petitions:reveal_list"), due=None, level="grey",
+            asked_by=str(reveal.requested_by), mine=False, key=f"reveal_decision:{reveal.pk}"))
+    return items
+
+
 NAV = [
     NavEntry("petitions", _("Petitions"), "petitions:list", can_open_petitions),
     NavEntry("petitions", _("Record a petition"), "petitions:intake", can_open_petitions),
@@ -85,4 +140,5 @@ NAV = [
 HOME_PANELS = [petitions_panel]
 INSPECTION_SECTIONS = [inspection_section]
 DEADLINES = [transfer_deadlines]
+TODO = [petition_todo]
 DEMO_STEPS = [demo_step]

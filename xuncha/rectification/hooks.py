@@ -1,16 +1,18 @@
-"""What the rectification app adds: menus, clocks, the inspection panel, the bell, the
-periodic sweep and the demo."""
+"""What the rectification app adds: menus, clocks, the inspection panel, the bell, its steps
+in the to-do, the periodic sweep and the demo."""
 
 import datetime
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from xuncha.accounts.models import User
 from xuncha.inspections import clocks
 from xuncha.inspections.models import Inspection
 from xuncha.lib import periodic
+from xuncha.todo.items import PER_KIND, Clock, TodoItem
 from xuncha.web.registry import NavEntry
 
 from .access import (
@@ -18,8 +20,19 @@ from .access import (
     can_open_notifications,
     can_open_unit_desk,
     can_see_rectification_clocks,
+    inspections_awaiting_follow_up,
+    inspections_awaiting_notice,
+    measures_awaiting_evidence,
+    measures_awaiting_rework,
+    measures_awaiting_verification,
+    plans_awaiting_decision,
+    plans_awaiting_resubmission,
+    plans_awaiting_review,
+    reports_awaiting_acceptance,
+    review_side,
 )
 from .demo import demo_step
+from .models import Measure
 
 PLAN_LABEL = _("Rectification plan due")
 REPORT_LABEL = _("Rectification report due")
@@ -98,6 +111,112 @@ def bell(request):
     return {"unread_notifications": unread_notifications(user=user).count()}
 
 
+_SHOWN = ("inspection__team__round__committee", "inspection__unit", "inspection__committee")
+
+
+def _overview(inspection_id: int) -> str:
+    return reverse("rectification:overview", args=[inspection_id])
+
+
+def _plan_items(user: User, clock: Clock) -> list[TodoItem]:
+    """Each reviewing body's review of the version under review (the office's own first,
+    then its decision), and the returned plan's next version."""
+    items = []
+    reviewing = set()
+    for plan in plans_awaiting_review(user=user).select_related(*_SHOWN).order_by(
+            "pk")[:PER_KIND]:
+        side = review_side(user=user, inspection=plan.inspection)
+        reviewing.add(plan.pk)
+        items.append(TodoItem(
+            kind="plan_review", label=gettext("Review the rectification plan"),
+            subject=str(plan.inspection), url=_overview(plan.inspection_id),
+            committee_id=plan.inspection.committee_id, due=None, level="grey",
+            asked_by=plan.inspection.unit.name, mine=False,
+            key=f"plan_review:{plan.pk}:{side}"))
+    for plan in plans_awaiting_decision(user=user).select_related(*_SHOWN).order_by(
+            "pk")[:PER_KIND]:
+        if plan.pk in reviewing:  # the office decides once it has given its own review
+            continue
+        items.append(TodoItem(
+            kind="plan_decision", label=gettext("Approve or return the rectification plan"),
+            subject=str(plan.inspection), url=_overview(plan.inspection_id),
+            committee_id=plan.inspection.committee_id, due=None, level="grey",
+            asked_by=plan.inspection.unit.name, mine=False, key=f"plan_decision:{plan.pk}"))
+    for plan in plans_awaiting_resubmission(user=user).select_related(*_SHOWN).order_by(
+            "pk")[:PER_KIND]:
+        inspection = plan.inspection
+        due = (clocks.rectification_due_dates(inspection)[0]
+               if inspection.feedback_on is not None else None)
+        items.append(TodoItem(
+            kind="plan_resubmission",
+            label=gettext("Revise and resubmit the returned rectification plan"),
+            subject=str(inspection), url=_overview(inspection.pk),
+            committee_id=inspection.committee_id, due=due,
+            level=clock.level(due, inspection.committee_id),
+            asked_by=gettext("Inspection office"), mine=True,
+            key=f"plan_resubmission:{plan.pk}"))
+    return items
+
+
+def _measure_item(measure: Measure, *, kind: str, label: str, asked_by: str, mine: bool,
+                  clock: Clock) -> TodoItem:
+    return TodoItem(
+        kind=kind, label=label % {"number": measure.number}, subject=str(measure.inspection),
+        url=reverse("rectification:measure_detail", args=[measure.pk]),
+        committee_id=measure.committee_id, due=measure.deadline,
+        level=clock.measure_level(measure.deadline), asked_by=asked_by, mine=mine,
+        key=f"{kind}:{measure.pk}")
+
+
+def _measure_items(user: User, clock: Clock) -> list[TodoItem]:
+    """The unit's open measures without evidence and returned ones (its liaison's), and the
+    measures marked done awaiting a verifier's 销号 (the office's or the discipline body's)."""
+    items = []
+    unit_steps = ((measures_awaiting_evidence, "measure_evidence",
+                   gettext("Add evidence to measure %(number)d")),
+                  (measures_awaiting_rework, "measure_rework",
+                   gettext("Rework returned measure %(number)d")))
+    for query, kind, label in unit_steps:
+        for measure in query(user=user).select_related(*_SHOWN).order_by(
+                "deadline", "pk")[:PER_KIND]:
+            items.append(_measure_item(measure, kind=kind, label=label, mine=True, clock=clock,
+                                       asked_by=str(measure.inspection.team)))
+    for measure in measures_awaiting_verification(user=user).select_related(
+            *_SHOWN, "done_by").order_by("deadline", "pk")[:PER_KIND]:
+        items.append(_measure_item(
+            measure, kind="measure_verification", mine=False, clock=clock,
+            label=gettext("Verify and close measure %(number)d (销号)"),
+            asked_by=str(measure.done_by) if measure.done_by else measure.inspection.unit.name))
+    return items
+
+
+def rectification_todo(user: User) -> list[TodoItem]:
+    """The plan, the ledger, the report, the public notice and the follow-up: what waits on
+    the unit's liaison and on each reviewing body."""
+    clock = Clock()
+    items = _plan_items(user, clock) + _measure_items(user, clock)
+    for report in reports_awaiting_acceptance(user=user).select_related(*_SHOWN).order_by(
+            "pk")[:PER_KIND]:
+        items.append(TodoItem(
+            kind="rectification_report_review",
+            label=gettext("Accept or return the rectification report"),
+            subject=str(report.inspection), url=_overview(report.inspection_id),
+            committee_id=report.inspection.committee_id, due=None, level="grey",
+            asked_by=report.inspection.unit.name, mine=False,
+            key=f"rectification_report_review:{report.pk}"))
+    steps = ((inspections_awaiting_notice, "notice", gettext("Publish the rectification notice")),
+             (inspections_awaiting_follow_up, "follow_up", gettext("Record the follow-up visit")))
+    for query, kind, label in steps:
+        for inspection in query(user=user).select_related(
+                "team__round__committee", "unit").order_by("pk")[:PER_KIND]:
+            items.append(TodoItem(
+                kind=kind, label=label, subject=str(inspection), url=_overview(inspection.pk),
+                committee_id=inspection.committee_id, due=None, level="grey",
+                asked_by=gettext("Inspection office"), mine=False,
+                key=f"{kind}:{inspection.pk}"))
+    return items
+
+
 def _enqueue_sweep():
     from .tasks import sweep_task
 
@@ -112,5 +231,6 @@ NAV = [
 HOME_PANELS = [liaison_panel]
 INSPECTION_SECTIONS = [inspection_section]
 DEADLINES = [rectification_deadlines, measure_deadlines]
+TODO = [rectification_todo]
 DEMO_STEPS = [demo_step]
 PERIODIC = [periodic.PeriodicJob("rectification-sweep", 60, _enqueue_sweep)]

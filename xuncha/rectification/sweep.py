@@ -113,7 +113,12 @@ def _send_step(measure: Measure, step: str, principal_email: str, result: SweepR
                              level="danger" if step == "red" else "warning") for u in in_app])
             result.notifications += len(in_app)
             if emails:
-                transaction.on_commit(lambda: _mail(emails, text, url))
+                # E-mail leaves the system: it says that a measure waits and links to it,
+                # never which unit or what the measure is (the bell, inside, says both).
+                with translation.override(settings.LANGUAGE_CODE):
+                    outbound = _outbound(step, measure)
+                link = getattr(settings, "XUNCHA_BASE_URL", "").rstrip("/") + url
+                transaction.on_commit(lambda: _mail(emails, outbound, link))
                 result.emails += len(emails)
     except IntegrityError:
         return False  # already sent by an earlier run or another worker
@@ -127,6 +132,14 @@ def _message(measure: Measure, step: str) -> str:
             "day": measure.deadline, "n": measure.number, "unit": unit, "text": measure.text[:60]}
     return _("Due on %(day)s: measure %(n)d of %(unit)s (%(text)s).") % {
         "day": measure.deadline, "n": measure.number, "unit": unit, "text": measure.text[:60]}
+
+
+def _outbound(step: str, measure: Measure) -> str:
+    if step == "red":
+        return _("Xuncha: a rectification measure you answer for is overdue (due %(day)s).") % {
+            "day": measure.deadline}
+    return _("Xuncha: a rectification measure you answer for is due on %(day)s.") % {
+        "day": measure.deadline}
 
 
 def _mail(recipients: list[str], text: str, url: str) -> None:

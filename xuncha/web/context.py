@@ -1,11 +1,15 @@
 """What every page's frame shows: the menu (the entries of ``registry.nav_entries()`` whose
-rule lets the user in) and who is signed in. Templates read these, never the user's role."""
+rule lets the user in), who is signed in and how many steps wait on them. Templates read
+these, never the user's role."""
 
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from xuncha.accounts.models import User
+from xuncha.todo import badge
+from xuncha.todo.access import can_open_todo
 
 from . import registry
 
@@ -45,8 +49,14 @@ def navigation(request: HttpRequest) -> dict[str, object]:
 
 def whoami(request: HttpRequest) -> dict[str, object]:
     """``role_label``: the signed-in person's role as shown in the top bar and on the home
-    page; platform operators hold no role."""
+    page; platform operators hold no role. ``show_todo`` and ``todo_count``: the top bar's
+    link to the to-do and its figure (``xuncha.todo.badge``: a cached figure, read only when
+    the page shows it, at most once)."""
     user = _signed_in_user(request)
     if user is None:
         return {}
-    return {"role_label": user.get_role_display() or _("Platform operator")}
+    context: dict[str, object] = {"role_label": user.get_role_display() or _("Platform operator")}
+    if can_open_todo(user=user):
+        context["show_todo"] = True
+        context["todo_count"] = SimpleLazyObject(lambda: badge.count_for(request, user=user))
+    return context

@@ -14,6 +14,9 @@ on ``INSTALLED_APPS`` order or on which module was imported first:
     ``section(request, inspection) -> dict | None``: panels of the inspection page.
 ``DEADLINES``
     ``provider(user, today) -> list[Deadline]``: the clocks of "my deadlines".
+``TODO``
+    ``provider(user) -> list[TodoItem]`` (``xuncha/todo/items.py``): the steps that wait on
+    the user or their body, built from the query forms of the app's ``access.py``.
 ``DEMO_STEPS``
     ``step(demo)``: what the app adds to the demo data (``xuncha seed-demo``).
 ``PERIODIC``
@@ -36,6 +39,7 @@ from django.utils.translation import gettext_lazy as _
 #: Contributing apps, in the order their contributions are used.
 APPS: tuple[str, ...] = (
     "xuncha.web",
+    "xuncha.todo",  # contributes only its menu entry, right after Home
     "xuncha.accounts",
     "xuncha.audit",
     "xuncha.organizations",
@@ -46,6 +50,7 @@ APPS: tuple[str, ...] = (
     "xuncha.evaluations",
     "xuncha.announcements",
     "xuncha.stats",
+    "xuncha.notify",  # reminders over everyone's to-do: after every app it reads
 )
 
 #: The menu's sections, in the order they are shown.
@@ -106,6 +111,10 @@ def inspection_sections() -> tuple[Callable[..., Any], ...]:
 
 def deadline_providers() -> tuple[Callable[..., Any], ...]:
     return _collected("DEADLINES")
+
+
+def todo_providers() -> tuple[Callable[..., Any], ...]:
+    return _collected("TODO")
 
 
 def demo_steps() -> tuple[Callable[..., Any], ...]:

@@ -16,7 +16,7 @@ from .middleware import LANGUAGE_COOKIE, SUPPORTED
 
 @signed_in
 def home_view(request: AuthedHttpRequest) -> HttpResponse:
-    return render(request, "web/home.html", home_context(request.user))
+    return render(request, "web/home.html", home_context(request, request.user))
 
 
 @public

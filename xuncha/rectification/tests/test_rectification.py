@@ -144,6 +144,10 @@ class SweepTests(RectificationBase):
         first = self.sweep(D(2026, 7, 12))  # 19 days left: green → handler
         self.assertEqual(first.by_step, {"green": 1})
         self.assertEqual(mail.outbox[-1].to, ["handler@example.org"])
+        sent = mail.outbox[-1].subject + mail.outbox[-1].body
+        for case_word in (measure.text[:10], measure.inspection.unit.name):
+            self.assertNotIn(case_word, sent)  # outbound mail carries no case content
+        self.assertIn(f"/rectification/measures/{measure.pk}/", sent)
         self.assertEqual(Notification.objects.filter(user=self.liaison).count(), 1)
         again = self.sweep(D(2026, 7, 12))
         self.assertEqual(again.alerts, 0)
