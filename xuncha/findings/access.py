@@ -12,7 +12,7 @@ query form: ``problems_awaiting_signature(user=u)`` holds exactly the problems f
 the test world's personas).
 """
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from xuncha.accounts.access import (
@@ -26,6 +26,7 @@ from xuncha.accounts.models import User
 from xuncha.accounts.roles import Role
 from xuncha.inspections.access import (
     CASE,
+    LEADS,
     can_manage_inspection_or_lead,
     inspections_managed_or_led_by,
     is_liaison_of,
@@ -324,10 +325,55 @@ def can_draft_reports(*, user: User, inspection: Inspection) -> bool:
     return is_team_lead(user=user, inspection=inspection)
 
 
+def _led_by(user: User) -> QuerySet[Inspection]:
+    """The inspections whose team the user leads or deputizes (none for anyone else)."""
+    inspector_id = team_inspector_id(user)
+    if inspector_id is None:
+        return Inspection.objects.none()
+    # One filter() call: the same membership row is the user's and a lead's.
+    return Inspection.objects.filter(team__members__inspector_id=inspector_id,
+                                     team__members__position__in=LEADS)
+
+
+def can_start_main_report(*, user: User, inspection: Inspection) -> bool:
+    """Start the main report: the team's leads, from the stationing until the feedback, while
+    the inspection has none. ``reports.report_start`` asks it for the main report."""
+    return (inspection.reached(InspectionStatus.STATIONED)
+            and not inspection.reached(InspectionStatus.FEEDBACK)
+            and can_draft_reports(user=user, inspection=inspection)
+            and not inspection.reports.filter(kind=ReportKind.MAIN).exists())
+
+
+def awaits_main_report(*, user: User, inspection: Inspection) -> bool:
+    """Once the on-site work ended (reporting), an inspection without its main report waits
+    on the team's leads. Query form: ``inspections_awaiting_main_report``."""
+    return (inspection.status == InspectionStatus.REPORTING
+            and can_start_main_report(user=user, inspection=inspection))
+
+
+def inspections_awaiting_main_report(*, user: User) -> QuerySet[Inspection]:
+    main = Report.objects.filter(inspection=OuterRef("pk"), kind=ReportKind.MAIN)
+    return _led_by(user).filter(status=InspectionStatus.REPORTING).filter(~Exists(main))
+
+
 def can_submit_report(*, user: User, report: Report) -> bool:
     """Submit a draft (or a returned one) to the office."""
     return (_current_status(report) in REPORT_WITH_TEAM
             and can_draft_reports(user=user, inspection=report.inspection))
+
+
+def awaits_redraft(*, user: User, report: Report) -> bool:
+    """A report the office returned waits on the team's leads (to change and resubmit it).
+    Query form: ``reports_awaiting_redraft``."""
+    return (_current_status(report) == ReportStatus.RETURNED
+            and can_submit_report(user=user, report=report))
+
+
+def reports_awaiting_redraft(*, user: User) -> QuerySet[Report]:
+    latest = ReportVersion.objects.filter(report=OuterRef("pk")).order_by("-number")
+    return Report.objects.filter(inspection__in=_led_by(user)).annotate(
+        current_status=Subquery(latest.values("status")[:1])).filter(
+        current_status=ReportStatus.RETURNED)
 
 
 def can_review_reports(*, user: User, inspection: Inspection) -> bool:

@@ -30,8 +30,10 @@ from .access import (
     clues_awaiting_report,
     clues_awaiting_transfer,
     inspections_awaiting_feedback,
+    inspections_awaiting_main_report,
     problems_awaiting_signature,
     reports_awaiting_approval,
+    reports_awaiting_redraft,
     reports_awaiting_review,
 )
 from .demo import demo_step
@@ -90,8 +92,33 @@ def clue_deadlines(user: User, today: datetime.date) -> list[clocks.Deadline]:
 _INSPECTION = ("inspection__team__round__committee", "inspection__unit")
 
 
-def _report_items(user: User) -> list[TodoItem]:
+def _team_report_items(user: User) -> list[TodoItem]:
+    """The team's leads: the main report once the on-site work ended, and a report the
+    office returned."""
     items = []
+    for inspection in inspections_awaiting_main_report(user=user).select_related(
+            "team__round__committee", "unit").order_by("pk")[:PER_KIND]:
+        items.append(TodoItem(
+            kind="draft_main_report", label=gettext("Draft the main report"),
+            subject=str(inspection), committee_id=inspection.committee_id,
+            url=reverse("inspections:inspection_detail", args=[inspection.pk]), due=None,
+            level="grey", asked_by=gettext("Inspection office"), mine=True,
+            key=f"draft_main_report:{inspection.pk}"))
+    for report in reports_awaiting_redraft(user=user).select_related(*_INSPECTION).order_by(
+            "pk")[:PER_KIND]:
+        items.append(TodoItem(
+            kind="redraft_report",
+            label=gettext("Revise and resubmit the returned report: %(title)s") % {
+                "title": report.title},
+            subject=str(report.inspection), committee_id=report.inspection.committee_id,
+            url=reverse("findings:report_detail", args=[report.pk]), due=None, level="grey",
+            asked_by=gettext("Inspection office"), mine=True,
+            key=f"redraft_report:{report.pk}"))
+    return items
+
+
+def _report_items(user: User) -> list[TodoItem]:
+    items = _team_report_items(user)
     for report in reports_awaiting_review(user=user).select_related(*_INSPECTION).order_by(
             "pk")[:PER_KIND]:
         items.append(TodoItem(
@@ -131,8 +158,9 @@ def _clue_item(clue: Clue, *, kind: str, label: str, due: datetime.date | None,
 
 
 def findings_todo(user: User) -> list[TodoItem]:
-    """Problem drafts awaiting the leader's signature; reports awaiting the office's review
-    and the leading group's approval; the feedback once the report is approved; clues
+    """Problem drafts awaiting the leader's signature; the main report to draft and returned
+    reports to redraft (the team's leads); reports awaiting the office's review and the
+    leading group's approval; the feedback once the report is approved; clues
     awaiting the office head's transfer and the receiver's receipt, report and closing."""
     clock = Clock()
     items = []

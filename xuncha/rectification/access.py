@@ -21,7 +21,7 @@ office accepts reports and publishes notices; any of the three follows up.
 - ``can_open_*``: who opens the pages (the menu and ``@allow_if`` on the views).
 """
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from xuncha.accounts.access import has_role, is_discipline_of, is_office_of, is_organization_of
@@ -120,6 +120,25 @@ def can_submit_plan(*, user: User, inspection: Inspection) -> bool:
         return False
     plan = sel.plan_of(inspection)
     return plan is None or plan.status in (PlanStatus.DRAFT, PlanStatus.RETURNED)
+
+
+def awaits_first_plan(*, user: User, inspection: Inspection) -> bool:
+    """After the feedback, a unit with no submitted plan waits on its liaison's first
+    submission (a returned plan is ``can_resubmit_plan``'s). Query form:
+    ``inspections_awaiting_plan``."""
+    if not can_submit_plan(user=user, inspection=inspection):
+        return False
+    plan = sel.plan_of(inspection)
+    return plan is None or plan.status == PlanStatus.DRAFT
+
+
+def inspections_awaiting_plan(*, user: User) -> QuerySet[Inspection]:
+    unit_id = _liaison_unit(user)
+    if unit_id is None:
+        return Inspection.objects.none()
+    submitted = Plan.objects.filter(inspection=OuterRef("pk")).exclude(status=PlanStatus.DRAFT)
+    return Inspection.objects.filter(unit_id=unit_id, status__in=RECTIFYING).filter(
+        ~Exists(submitted))
 
 
 def can_resubmit_plan(*, user: User, plan: Plan) -> bool:
@@ -257,6 +276,21 @@ def can_submit_report(*, user: User, inspection: Inspection) -> bool:
     return last is None or last.state == ReportState.RETURNED
 
 
+def inspections_awaiting_report(*, user: User) -> QuerySet[Inspection]:
+    """The query form of ``can_submit_report``: the liaison's unit rectifying under an
+    approved plan, with no report yet or its last one returned."""
+    unit_id = _liaison_unit(user)
+    if unit_id is None:
+        return Inspection.objects.none()
+    approved = Plan.objects.filter(inspection=OuterRef("pk"), status=PlanStatus.APPROVED)
+    last = RectificationReport.objects.filter(inspection=OuterRef("pk")).order_by("-number")
+    return (Inspection.objects.filter(unit_id=unit_id, status=InspectionStatus.RECTIFYING)
+            .filter(Exists(approved))
+            .annotate(last_report_state=Subquery(last.values("state")[:1]))
+            .filter(Q(last_report_state__isnull=True)
+                    | Q(last_report_state=ReportState.RETURNED)))
+
+
 def can_review_report(*, user: User, report: RectificationReport) -> bool:
     """Accept (with a grade) or return the report under review: the office."""
     return (report.state == ReportState.SUBMITTED
@@ -327,6 +361,15 @@ def can_close_inspection(*, user: User, inspection: Inspection) -> bool:
     """Closing follows the follow-up: the office."""
     return (inspection.status == InspectionStatus.FOLLOW_UP
             and can_manage_inspection(user=user, inspection=inspection))
+
+
+def inspections_awaiting_closing(*, user: User) -> QuerySet[Inspection]:
+    """The query form of ``can_close_inspection``: the office's inspections followed up."""
+    committee_id = _own_office(user)
+    if committee_id is None:
+        return Inspection.objects.none()
+    return Inspection.objects.filter(committee_id=committee_id,
+                                     status=InspectionStatus.FOLLOW_UP)
 
 
 # --- fetch and authorize ----------------------------------------------------------------------

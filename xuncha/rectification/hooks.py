@@ -20,8 +20,11 @@ from .access import (
     can_open_notifications,
     can_open_unit_desk,
     can_see_rectification_clocks,
+    inspections_awaiting_closing,
     inspections_awaiting_follow_up,
     inspections_awaiting_notice,
+    inspections_awaiting_plan,
+    inspections_awaiting_report,
     measures_awaiting_evidence,
     measures_awaiting_rework,
     measures_awaiting_verification,
@@ -158,6 +161,28 @@ def _plan_items(user: User, clock: Clock) -> list[TodoItem]:
     return items
 
 
+def _liaison_items(user: User, clock: Clock) -> list[TodoItem]:
+    """The unit's first plan after the feedback (by the plan clock) and its rectification
+    report under the approved plan (by the report clock)."""
+    items = []
+    steps = ((inspections_awaiting_plan, "plan_submission", 0,
+              gettext("Submit the rectification plan")),
+             (inspections_awaiting_report, "rectification_report_submission", 1,
+              gettext("Submit the rectification report")))
+    for query, kind, clock_index, label in steps:
+        for inspection in query(user=user).select_related(
+                "team__round__committee", "unit", "committee").order_by("pk")[:PER_KIND]:
+            due = (clocks.rectification_due_dates(inspection)[clock_index]
+                   if inspection.feedback_on is not None else None)
+            items.append(TodoItem(
+                kind=kind, label=label, subject=str(inspection), url=_overview(inspection.pk),
+                committee_id=inspection.committee_id, due=due,
+                level=clock.level(due, inspection.committee_id),
+                asked_by=gettext("Inspection office"), mine=True,
+                key=f"{kind}:{inspection.pk}"))
+    return items
+
+
 def _measure_item(measure: Measure, *, kind: str, label: str, asked_by: str, mine: bool,
                   clock: Clock) -> TodoItem:
     return TodoItem(
@@ -191,10 +216,10 @@ def _measure_items(user: User, clock: Clock) -> list[TodoItem]:
 
 
 def rectification_todo(user: User) -> list[TodoItem]:
-    """The plan, the ledger, the report, the public notice and the follow-up: what waits on
-    the unit's liaison and on each reviewing body."""
+    """The plan, the ledger, the report, the public notice, the follow-up and the closing:
+    what waits on the unit's liaison and on each reviewing body."""
     clock = Clock()
-    items = _plan_items(user, clock) + _measure_items(user, clock)
+    items = _liaison_items(user, clock) + _plan_items(user, clock) + _measure_items(user, clock)
     for report in reports_awaiting_acceptance(user=user).select_related(*_SHOWN).order_by(
             "pk")[:PER_KIND]:
         items.append(TodoItem(
@@ -205,7 +230,9 @@ def rectification_todo(user: User) -> list[TodoItem]:
             asked_by=report.inspection.unit.name, mine=False,
             key=f"rectification_report_review:{report.pk}"))
     steps = ((inspections_awaiting_notice, "notice", gettext("Publish the rectification notice")),
-             (inspections_awaiting_follow_up, "follow_up", gettext("Record the follow-up visit")))
+             (inspections_awaiting_follow_up, "follow_up", gettext("Record the follow-up visit")),
+             (inspections_awaiting_closing, "inspection_closing",
+              gettext("Close the inspection after the follow-up")))
     for query, kind, label in steps:
         for inspection in query(user=user).select_related(
                 "team__round__committee", "unit").order_by("pk")[:PER_KIND]:

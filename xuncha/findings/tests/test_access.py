@@ -3,17 +3,24 @@ persona of the test world and objects in every state."""
 
 import datetime
 
+from django.db import transaction
+
 from xuncha.findings import access
 from xuncha.findings.clues import clue_handle, clue_record, clue_report, clue_transfer
 from xuncha.findings.models import ProblemCategory, ReportKind
 from xuncha.findings.problems import problem_draft, problem_team_approve
 from xuncha.findings.reports import report_review, report_start, report_submit
 from xuncha.findings.testing import approved_report, on_site, signed_problem
-from xuncha.inspections.models import InspectionStatus
+from xuncha.inspections.models import Inspection, InspectionStatus
 from xuncha.inspections.testing import stationed_inspection
+from xuncha.lib.errors import DomainError
 from xuncha.lib.testing import WorldTestCase, make_user
 
 D = datetime.date
+
+
+class _Undo(Exception):
+    pass
 
 
 class AgreementTests(WorldTestCase):
@@ -104,6 +111,54 @@ class AgreementTests(WorldTestCase):
     def test_inspections_awaiting_feedback(self):
         self.check(access.can_record_feedback, access.inspections_awaiting_feedback,
                    self.inspections, "inspection")
+
+    def reporting_without_main(self) -> Inspection:
+        """The second inspection, its on-site work ended, with no main report."""
+        Inspection.objects.filter(pk=self.inspections[1].pk).update(
+            status=InspectionStatus.REPORTING)
+        return Inspection.objects.get(pk=self.inspections[1].pk)
+
+    def test_inspections_awaiting_main_report(self):
+        stationed = Inspection.objects.get(pk=self.inspections[1].pk)
+        self.assertFalse(any(  # still stationed: nobody yet, by the rule and by the query
+            access.awaits_main_report(user=u, inspection=stationed)
+            or access.inspections_awaiting_main_report(user=u).exists()
+            for u in self.personas))
+        without = self.reporting_without_main()
+        self.check(access.awaits_main_report, access.inspections_awaiting_main_report,
+                   [self.inspections[0], without], "inspection")
+        waiting = {u.username for u in self.personas
+                   if access.inspections_awaiting_main_report(user=u).exists()}
+        self.assertEqual(waiting, {self.team.username, "deputy"})
+
+    def test_starting_the_main_report_agrees_with_the_service(self):
+        """``can_start_main_report`` is whom ``report_start`` lets start the main report."""
+        for inspection in (self.inspections[0], self.reporting_without_main()):
+            allowed = set()
+            for user in self.personas:
+                said = access.can_start_main_report(user=user, inspection=inspection)
+                try:
+                    with transaction.atomic():
+                        report_start(actor=user, inspection=inspection, kind=ReportKind.MAIN)
+                        raise _Undo
+                except _Undo:
+                    done = True
+                except DomainError:
+                    done = False
+                self.assertEqual(said, done, f"{user} {inspection}")
+                if done:
+                    allowed.add(user.username)
+            expected = set() if inspection == self.inspections[0] else {self.team.username,
+                                                                       "deputy"}
+            self.assertEqual(allowed, expected)
+
+    def test_reports_awaiting_redraft(self):
+        self.check(access.awaits_redraft, access.reports_awaiting_redraft, self.reports,
+                   "report")
+        self.assertEqual(list(access.reports_awaiting_redraft(user=self.deputy)),
+                         [self.reports[3]])
+        self.assertFalse(access.reports_awaiting_redraft(user=self.member).exists())
+        self.assertFalse(access.reports_awaiting_redraft(user=self.office).exists())
 
     def test_who_waits_on_what(self):
         """The positive cases, by name: the rules say what the roles say."""

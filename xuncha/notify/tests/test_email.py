@@ -70,7 +70,8 @@ class EmailTests(WorldTestCase):
                          digest_message(total=2, overdue=0).body)
         self.assertEqual(body_of(smtp.received[1]).strip(),
                          digest_message(total=2, overdue=1).body)
-        self.assertEqual(str(smtp.received[1]["Subject"]),
+        # A folded non-ASCII header may come back with the fold's space in front.
+        self.assertEqual(str(smtp.received[1]["Subject"]).strip(),
                          digest_message(total=2, overdue=1).subject)
         self.assertEqual(DigestSent.objects.filter(user=self.team).count(), 2)
 

@@ -40,6 +40,10 @@ QUERY_FORMS = (
      "report"),
     (access.awaits_notice, access.inspections_awaiting_notice, Inspection, "inspection"),
     (access.awaits_follow_up, access.inspections_awaiting_follow_up, Inspection, "inspection"),
+    (access.awaits_first_plan, access.inspections_awaiting_plan, Inspection, "inspection"),
+    (access.can_submit_report, access.inspections_awaiting_report, Inspection, "inspection"),
+    (access.can_close_inspection, access.inspections_awaiting_closing, Inspection,
+     "inspection"),
 )
 
 

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 
 from xuncha.accounts.services import token_create
 from xuncha.audit.services import event_record
@@ -122,11 +123,11 @@ class PageTests(Builders):
         rows = response.context["rows"]
         self.assertEqual([(r["object"], r["url"]) for r in rows],
                          [(str(self.new), reverse("petitions:detail", args=[self.new.pk]))])
-        self.assertEqual(str(rows[0]["label"]), "Accepted a petition")
+        self.assertEqual(str(rows[0]["label"]), gettext("Accepted a petition"))
         self.login(self.office)  # took the intakes (no steps) and the transfer (a step)
         labels = [str(r["label"]) for r in self.client.get(reverse("todo:done")).context["rows"]]
-        self.assertEqual(labels, ["Transferred a petition", "Stationed a team",
-                                  "Submitted a round plan"])
+        self.assertEqual(labels, [gettext(s) for s in (
+            "Transferred a petition", "Stationed a team", "Submitted a round plan")])
         for _i in range(30):
             event_record(actor=self.office2, action="round.approve", object_repr="轮次")
         first = self.client.get(reverse("todo:done")).context  # office: still its three
@@ -135,7 +136,7 @@ class PageTests(Builders):
         page1 = self.client.get(reverse("todo:done")).context
         page2 = self.client.get(reverse("todo:done"), {"page": 2}).context
         self.assertEqual((len(page1["rows"]), len(page2["rows"])), (25, 6))
-        self.assertEqual(str(page2["rows"][-1]["label"]), "Accepted a petition")
+        self.assertEqual(str(page2["rows"][-1]["label"]), gettext("Accepted a petition"))
 
 
 class HomeTests(Builders):
