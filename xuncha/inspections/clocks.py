@@ -8,7 +8,8 @@ each is computed in one place; this module imports no other app's services.
 """
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -45,6 +46,17 @@ def _memoized(key: tuple[str, Any], compute: Callable[[], T]) -> T:
         memo[key] = compute()
     value: T = memo[key]
     return value
+
+
+@contextmanager
+def read_once() -> Iterator[None]:
+    """Within the block, each committee's calendar and clock policy are read once however
+    many deadlines ask for them (listing deadlines, the to-do)."""
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
 
 
 def calendar_for(committee_id: int | None) -> workdays.Calendar:
@@ -135,14 +147,11 @@ DeadlineProvider = Callable[[Any, datetime.date], list[Deadline]]
 def deadlines_for(user: Any, today: datetime.date, *,
                   include_done: bool = False) -> list[Deadline]:
     items: list[Deadline] = []
-    token = _memo.set({})
-    try:
-        from xuncha.web import registry
+    from xuncha.web import registry
 
+    with read_once():
         for provider in registry.deadline_providers():
             items.extend(provider(user, today))
-    finally:
-        _memo.reset(token)
     if not include_done:
         items = [d for d in items if not d.done]
     order = {"red": 0, "yellow": 1, "green": 2, "grey": 3, "done": 4}

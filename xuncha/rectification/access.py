@@ -358,18 +358,21 @@ def can_record_accountability(*, user: User, inspection: Inspection) -> bool:
 
 
 def can_close_inspection(*, user: User, inspection: Inspection) -> bool:
-    """Closing follows the follow-up: the office."""
+    """Closing follows the follow-up, once every measure is closed (销号): the office."""
     return (inspection.status == InspectionStatus.FOLLOW_UP
-            and can_manage_inspection(user=user, inspection=inspection))
+            and can_manage_inspection(user=user, inspection=inspection)
+            and not inspection.measures.exclude(status=MeasureStatus.CLOSED).exists())
 
 
 def inspections_awaiting_closing(*, user: User) -> QuerySet[Inspection]:
-    """The query form of ``can_close_inspection``: the office's inspections followed up."""
+    """The query form of ``can_close_inspection``: the office's inspections followed up
+    whose measures are all closed."""
     committee_id = _own_office(user)
     if committee_id is None:
         return Inspection.objects.none()
-    return Inspection.objects.filter(committee_id=committee_id,
-                                     status=InspectionStatus.FOLLOW_UP)
+    return (Inspection.objects.filter(committee_id=committee_id,
+                                      status=InspectionStatus.FOLLOW_UP)
+            .exclude(measures__in=Measure.objects.exclude(status=MeasureStatus.CLOSED)))
 
 
 # --- fetch and authorize ----------------------------------------------------------------------

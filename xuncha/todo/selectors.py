@@ -72,15 +72,12 @@ def _clocks_read_once(user: User) -> Iterator[None]:
     (``clocks`` memoizes them the same way while it lists deadlines). The person's own
     committee's are read first, whether or not an item needs them: the to-do then costs the
     same queries with no dated item as with many."""
-    token = clocks._memo.set({})
-    try:
+    with clocks.read_once():
         committee = user.committee
         if committee is not None:
             clocks.calendar_for(committee.pk)
             clocks.policy_for(committee)
         yield
-    finally:
-        clocks._memo.reset(token)
 
 
 def _order(item: TodoItem) -> tuple[int, int, str, str]:

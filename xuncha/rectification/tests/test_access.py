@@ -117,7 +117,10 @@ class QueryFormTests(RectificationBase):
                                body="正文")
         reports.follow_up_record(actor=self.receiver_org, inspection=self.inspection,
                                  kind="visit", held_on=timezone.localdate(), findings="整改到位")
-        self.check("notice published, followed up")
+        self.check("notice published, followed up (measures still open: not closable)")
+
+        Measure.objects.filter(inspection=self.inspection).update(status=MeasureStatus.CLOSED)
+        self.check("every measure closed: the office may close the inspection")
 
         self.assertEqual(self.mismatches, [])
         self.assertEqual(sorted({p.__name__ for p, *_rest in QUERY_FORMS} - self.held), [],
