@@ -15,6 +15,7 @@ from xuncha.accounts.access import has_role, is_office_admin_of, is_office_of
 from xuncha.accounts.models import User
 from xuncha.accounts.roles import Role
 from xuncha.lib.lookup import get_or_404
+from xuncha.todo.access import can_open_todo
 
 from .models import Webhook
 from .selectors import webhooks_visible_to
@@ -29,7 +30,8 @@ LEDGER_KINDS = frozenset({"measure_evidence", "measure_rework"})
 
 
 def can_open_preferences(*, user: User) -> bool:
-    return bool(user.role)
+    """Everyone with a to-do chooses how to hear of it."""
+    return can_open_todo(user=user)
 
 
 def can_open_channels(*, user: User) -> bool:

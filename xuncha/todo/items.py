@@ -62,23 +62,18 @@ class TodoItem:
 
 
 class Clock:
-    """Today, and the lights of due dates, for one provider call: each committee's working-day
-    calendar and clock policy are read once however many items it has."""
+    """Today, and the lights of due dates, for one provider call. Calendars and policies come
+    from ``clocks``, which reads each committee's once while ``todo_for`` runs the providers
+    (``clocks.read_once``)."""
 
     def __init__(self, today: datetime.date | None = None) -> None:
         self.today = today or timezone.localdate()
-        self._calendars: dict[int | None, workdays.Calendar] = {}
-        self._policies: dict[int, ClockPolicy] = {}
 
     def calendar(self, committee_id: int | None) -> workdays.Calendar:
-        if committee_id not in self._calendars:
-            self._calendars[committee_id] = clocks.calendar_for(committee_id)
-        return self._calendars[committee_id]
+        return clocks.calendar_for(committee_id)
 
     def policy(self, committee: "Committee") -> ClockPolicy:
-        if committee.pk not in self._policies:
-            self._policies[committee.pk] = clocks.policy_for(committee)
-        return self._policies[committee.pk]
+        return clocks.policy_for(committee)
 
     def level(self, due: datetime.date | None, committee_id: int | None = None) -> str:
         """``clocks.light`` on the committee's calendar; grey without a due date."""
