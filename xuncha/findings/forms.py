@@ -10,6 +10,7 @@ from xuncha.accounts.roles import ReceiverBody
 from xuncha.organizations.models import Cadre, Inspector, UnitKind
 from xuncha.petitions.models import Petition
 from xuncha.web.forms import DateField, DateInput, FilterForm
+from xuncha.web.widgets import CADRE, INSPECTOR, PickerChoiceField, PickerMultipleChoiceField
 
 from .feedback import FEEDBACK_RECIPIENTS
 from .models import (
@@ -23,6 +24,11 @@ from .models import (
     Responsibility,
 )
 
+#: The recipients of the feedback's copies (stored in Chinese, as the document names them).
+RECIPIENT_LABELS = {"分管领导": _("Leader in charge"), "纪委监委": _("Discipline commission"),
+                    "组织部": _("Organization department"),
+                    "主管部门": _("Supervising department")}
+
 
 def _choices(form: forms.Form, name: str, queryset: QuerySet[Any]) -> None:
     """Offer ``queryset`` in the model choice field ``name``."""
@@ -33,12 +39,13 @@ class ActivityForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ActivityKind.choices)
     held_on = DateField(label=_("Date"), widget=DateInput())
     title = forms.CharField(label=_("Subject"), max_length=200)
-    interviewee = forms.ModelChoiceField(label=_("Interviewee"), queryset=Cadre.objects.none(),
-                                         required=False)
+    interviewee = PickerChoiceField(label=_("Interviewee"), queryset=Cadre.objects.none(),
+                                    required=False, describe=CADRE)
     interviewee_name = forms.CharField(label=_("Interviewee (if not a recorded cadre)"),
                                        max_length=64, required=False)
-    interviewers = forms.ModelMultipleChoiceField(
+    interviewers = PickerMultipleChoiceField(
         label=_("Interviewers"), queryset=Inspector.objects.none(), required=False,
+        describe=INSPECTOR,
         widget=forms.CheckboxSelectMultiple, help_text=_("Two members hold each talk."))
     location = forms.CharField(label=_("Place"), max_length=200, required=False)
     record = forms.CharField(label=_("Record"), required=False,
@@ -71,16 +78,17 @@ class ProblemForm(forms.Form):
     responsibility = forms.ChoiceField(label=_("Responsibility"),
                                        choices=[("", "—"), *Responsibility.choices],
                                        required=False)
-    persons = forms.ModelMultipleChoiceField(label=_("Responsible persons"),
-                                             queryset=Cadre.objects.none(), required=False)
+    persons = PickerMultipleChoiceField(label=_("Responsible persons"),
+                                        queryset=Cadre.objects.none(), required=False,
+                                        describe=CADRE)
     persons_text = forms.CharField(label=_("Other responsible persons"), max_length=200,
                                    required=False)
     activities = forms.ModelMultipleChoiceField(label=_("Evidence: activities"),
                                                 queryset=Activity.objects.none(), required=False,
                                                 widget=forms.CheckboxSelectMultiple)
     found_on = DateField(label=_("Found on"), widget=DateInput())
-    found_by = forms.ModelChoiceField(label=_("Found by"), queryset=Inspector.objects.none(),
-                                      required=False)
+    found_by = PickerChoiceField(label=_("Found by"), queryset=Inspector.objects.none(),
+                                 describe=INSPECTOR, required=False)
     immediate = forms.BooleanField(label=_("Rectify at once (立行立改)"), required=False)
 
     def __init__(self, *args: Any, categories: QuerySet[ProblemCategory],
@@ -131,8 +139,8 @@ class FileForm(forms.Form):
 
 
 class ClueForm(forms.Form):
-    subject = forms.ModelChoiceField(label=_("Cadre concerned"), queryset=Cadre.objects.none(),
-                                     required=False)
+    subject = PickerChoiceField(label=_("Cadre concerned"), queryset=Cadre.objects.none(),
+                                required=False, describe=CADRE)
     subject_name = forms.CharField(label=_("Person concerned (if not a recorded cadre)"),
                                    max_length=64, required=False)
     problem = forms.ModelChoiceField(label=_("Related problem"), queryset=Problem.objects.none(),
@@ -196,7 +204,8 @@ class FeedbackForm(forms.Form):
                                   widget=DateInput())
     opinion = forms.CharField(label=_("Feedback opinion"), widget=forms.Textarea(attrs={"rows": 8}))
     recipients = forms.MultipleChoiceField(
-        label=_("Copies to (四抄告)"), choices=[(r, r) for r in FEEDBACK_RECIPIENTS],
+        label=_("Copies to (四抄告)"), choices=[(r, RECIPIENT_LABELS.get(r, r))
+                                                 for r in FEEDBACK_RECIPIENTS],
         required=False, widget=forms.CheckboxSelectMultiple,
         initial=list(FEEDBACK_RECIPIENTS))
 

@@ -2,7 +2,7 @@
 and the contact channels published for each."""
 
 import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import transaction
 from django.db.models import Max
@@ -16,7 +16,7 @@ from xuncha.organizations.selectors import committee_subtree
 
 from . import conflicts
 from .access import can_change_inspection, can_manage_inspection_or_lead, can_manage_team
-from .models import Channel, ChannelKind, Inspection, Round, RoundKind, Team
+from .models import Channel, ChannelKind, Inspection, InspectionStatus, Round, RoundKind, Team
 from .rounds import office_only
 
 INSPECTION_FIELDS = ("period_start", "period_end", "stationed_on", "petition_deadline",
@@ -134,14 +134,30 @@ def locked(inspection: Inspection, version: int | None) -> Inspection:
     return current
 
 
+#: The schedule of an inspection: once the team is stationed, changing it needs a reason.
+SCHEDULE_FIELDS = ("period_start", "period_end", "stationed_on", "petition_deadline")
+REASON_MAX = 500
+
+
+def schedule_needs_reason(inspection: Inspection) -> bool:
+    """After stationing the dates are public (notice, reporting page) and the clocks run:
+    a change says why, and the reason goes into the audit trail."""
+    return inspection.reached(InspectionStatus.STATIONED)
+
+
 @transaction.atomic
 def inspection_update(*, actor: User, inspection: Inspection, data: dict[str, Any],
-                      version: int | None = None) -> Inspection:
-    """Change dates or scope; the clocks that depend on them move with them."""
+                      version: int | None = None, reason: str = "") -> Inspection:
+    """Change dates or scope; the clocks that depend on them move with them. After
+    stationing a change of the dates needs ``reason`` (kept in the audit event)."""
     require_office_or_lead(actor, inspection)
     inspection = locked(inspection, version)
     if not can_change_inspection(user=actor, inspection=inspection):
         raise DomainError(_("The on-site work is over; its dates can no longer change."))
+    reason = (reason or "").strip()
+    if len(reason) > REASON_MAX:
+        raise DomainError(_("Keep the reason under %(n)d characters.") % {"n": REASON_MAX},
+                          field="reason")
     before = snapshot(inspection, INSPECTION_FIELDS)
     merged = before | {k: v for k, v in data.items() if k in INSPECTION_FIELDS}
     for key in ("period_start", "period_end", "stationed_on", "petition_deadline",
@@ -154,6 +170,10 @@ def inspection_update(*, actor: User, inspection: Inspection, data: dict[str, An
             setattr(inspection, name, data[name] if data[name] is not None else (
                 "" if name == "scope_text" else None))
     changes = diff(before, snapshot(inspection, INSPECTION_FIELDS))
+    rescheduled = [name for name in SCHEDULE_FIELDS if name in changes]
+    if rescheduled and schedule_needs_reason(inspection) and not reason:
+        raise DomainError(_("The team is stationed: the dates are public and the clocks run. "
+                            "Say why they change."), code="reason_required", field="reason")
     if changes:
         inspection.version += 1
         inspection.save()
@@ -163,7 +183,8 @@ def inspection_update(*, actor: User, inspection: Inspection, data: dict[str, An
             if overlaps:
                 raise DomainError(" ".join(f.message for f in overlaps), code="overlap",
                                   field="period_start")
-        event_record(actor=actor, action="inspection.update", obj=inspection, changes=changes)
+        event_record(actor=actor, action="inspection.update", obj=inspection, changes=changes,
+                     params={"reason": reason} if reason else None)
     return inspection
 
 
@@ -209,20 +230,46 @@ def channel_remove(*, actor: User, channel: Channel) -> None:
     channel.delete()
 
 
+#: Channels that belong to one target and are never copied to another: its own online
+#: reporting link (the QR code), and the places at the target (意见箱, reception room).
+TARGET_SPECIFIC_KINDS = (ChannelKind.ONLINE, ChannelKind.SUGGESTION_BOX, ChannelKind.VISIT)
+
+
+class ChannelsCopied(NamedTuple):
+    copied: int
+    #: the source's channels left out because they belong to the source target
+    skipped: int
+
+
+def is_target_specific(channel: Channel) -> bool:
+    """The channel names its own target: its online link, a place at the target, or a text
+    carrying the target's public code (a link typed into the value or the note)."""
+    code = channel.inspection.public_code
+    return channel.kind in TARGET_SPECIFIC_KINDS or (
+        bool(code) and (code in channel.value or code in channel.note))
+
+
 @transaction.atomic
-def channels_copy(*, actor: User, source: Inspection, target: Inspection) -> int:
-    """Copy the channels of one target to another of the same team (一托N often share)."""
+def channels_copy(*, actor: User, source: Inspection, target: Inspection) -> ChannelsCopied:
+    """Copy the team's shared channels (phone, SMS, postal box, e-mail) of one target to
+    another of the same team (一托N often share them). Never another target's link or its
+    places: each target keeps its own online link, 意见箱 and reception room."""
     require_office_or_lead(actor, target)
     if source.team_id != target.team_id:
         raise DomainError(_("Channels can be copied between targets of the same team only."))
-    count = 0
+    if source.pk == target.pk:
+        raise DomainError(_("Choose another target of the team to copy from."), field="source")
+    copied = skipped = 0
     existing = set(target.channels.values_list("kind", "value"))
-    for channel in source.channels.all():
+    for channel in source.channels.select_related("inspection"):
+        if is_target_specific(channel):
+            skipped += 1
+            continue
         if (channel.kind, channel.value) in existing:
             continue
         Channel.objects.create(inspection=target, kind=channel.kind, value=channel.value,
                                hours=channel.hours, note=channel.note, position=channel.position)
-        count += 1
+        copied += 1
     event_record(actor=actor, action="inspection.channels_copy", obj=target,
-                 params={"from": source.pk, "count": count})
-    return count
+                 params={"from": source.pk, "count": copied, "skipped": skipped})
+    return ChannelsCopied(copied, skipped)

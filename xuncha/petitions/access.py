@@ -14,7 +14,7 @@ from xuncha.accounts.access import has_role, is_custodian_of, is_office_of
 from xuncha.accounts.models import User
 from xuncha.accounts.roles import Role
 from xuncha.inspections.access import is_team_member
-from xuncha.inspections.models import Inspection
+from xuncha.inspections.models import STATUS_ORDER, Inspection, InspectionStatus
 from xuncha.inspections.selectors import inspections_visible_to
 from xuncha.lib.errors import Forbidden
 from xuncha.lib.lookup import get_or_404
@@ -143,6 +143,39 @@ def transfers_awaiting_answer(*, user: User) -> QuerySet[Transfer]:
     """The open transfers of ``petitions_awaiting_transfer_answer`` (their clocks)."""
     return Transfer.objects.filter(
         petition__in=petitions_awaiting_transfer_answer(user=user))
+
+
+# --- assigning to an inspection ---------------------------------------------------------------
+
+#: The inspections a petition can be assigned to: planned up to reporting (not once the
+#: feedback is given: the team's on-site work is over).
+ASSIGNABLE_STATUSES = STATUS_ORDER[:STATUS_ORDER.index(InspectionStatus.REPORTING) + 1]
+
+
+def can_assign_petition(*, user: User, petition: Petition) -> bool:
+    """Assign or reassign a petition to an inspection of its committee: the committee's
+    office, for any petition in its queues (its own, the late queue, the teams')."""
+    return is_office_of(user=user, committee_id=petition.committee_id)
+
+
+def petitions_assignable_by(*, user: User) -> QuerySet[Petition]:
+    """The query form of ``can_assign_petition``."""
+    if user.committee_id is None or not is_office_of(user=user,
+                                                     committee_id=user.committee_id):
+        return Petition.objects.none()
+    return sel.petitions_visible_to(user=user)
+
+
+def assignment_choices(*, user: User, petition: Petition) -> QuerySet[Inspection]:
+    """The inspections ``user`` may assign ``petition`` to: those of its committee the user
+    sees, planned up to reporting (newest first)."""
+    if not can_assign_petition(user=user, petition=petition):
+        return Inspection.objects.none()
+    return (inspections_visible_to(user=user)
+            .filter(committee_id=petition.committee_id, status__in=ASSIGNABLE_STATUSES)
+            .select_related("unit", "team__round__committee", "round__term",
+                            "round__committee")
+            .order_by("-stationed_on", "pk"))
 
 
 def access_petition(*, user: User, pk: object) -> Petition:

@@ -21,11 +21,12 @@ from pydantic import field_validator
 from xuncha.accounts.models import User
 from xuncha.inspections.selectors import inspection_by_public_code
 from xuncha.lib.apipaging import MAX_INT
-from xuncha.lib.errors import DomainError, NotFound
+from xuncha.lib.errors import DomainError, Forbidden, NotFound
+from xuncha.lib.lookup import get_or_404
 from xuncha.web.access import api_public
 from xuncha.web.forms import EARLIEST, LATEST
 
-from . import duplicates, intake, openings, receipts, triage
+from . import assignment, duplicates, intake, openings, receipts, triage
 from . import files as petition_files
 from . import public as guard
 from . import selectors as sel
@@ -34,6 +35,8 @@ from .access import (
     access_intake_unit,
     access_petition,
     access_petition_page,
+    assignment_choices,
+    can_assign_petition,
 )
 from .identity import Reporter
 from .models import Petition
@@ -435,4 +438,24 @@ def petition_triage(request: HttpRequest, petition_id: int, payload: TriageIn
         triage.petition_mark_late(actor=user, petition=petition)
     else:
         raise DomainError(_("Unknown action."), field="action")
+    return _detail(sel.petition_reloaded(petition), user=user)
+
+
+class AssignIn(Schema):
+    inspection: int = Field(..., ge=1, le=MAX_INT, description="An inspection of the committee")
+    reason: str = Field(..., max_length=2000, description="Why the petition goes there")
+    version: int | None = Field(None, description="The version you read (optimistic lock)")
+
+
+@router.post("/petitions/{petition_id}/assign", response=PetitionDetailOut,
+             summary="Assign or reassign a petition to an inspection (the office; audited)")
+def petition_assign(request: HttpRequest, petition_id: int, payload: AssignIn
+                    ) -> dict[str, Any]:
+    user = _user(request)
+    petition = access_petition(user=user, pk=petition_id)
+    if not can_assign_petition(user=user, petition=petition):
+        raise Forbidden(_("Only the inspection office assigns petitions to inspections."))
+    inspection = get_or_404(assignment_choices(user=user, petition=petition), payload.inspection)
+    assignment.petition_assign(actor=user, petition=petition, inspection=inspection,
+                               reason=payload.reason, version=payload.version)
     return _detail(sel.petition_reloaded(petition), user=user)

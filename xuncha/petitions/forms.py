@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from xuncha.inspections.models import Inspection
 from xuncha.organizations.models import Unit
 from xuncha.web.forms import DateField, DateInput, DateTimeInput, FilterForm
+from xuncha.web.widgets import UNIT, PickerChoiceField
 
 from .files import ACCEPT
 from .identity import Reporter
@@ -121,8 +122,8 @@ class IntakeForm(IdentityFields):
     inspection = forms.ModelChoiceField(
         label=_("Inspection"), queryset=Inspection.objects.none(), required=False,
         help_text=_("Empty: routed by the unit reported about (the office only)."))
-    unit = forms.ModelChoiceField(label=_("Unit reported about"), queryset=Unit.objects.none(),
-                                  required=False)
+    unit = PickerChoiceField(label=_("Unit reported about"), queryset=Unit.objects.none(),
+                             describe=UNIT, required=False)
     content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 8}))
     attachments = attachments_field(_("Attachments (scans, photos)"))
     field_order = ["channel", "box_location", "received_at", "inspection", "unit", "content",
@@ -208,6 +209,28 @@ class FileForm(VersionForm):
 class DuplicateForm(VersionForm):
     original = forms.IntegerField(label=_("Number of the original petition"), min_value=1)
     note = forms.CharField(label=_("Note"), max_length=4000, required=False)
+
+
+class InspectionChoiceField(forms.ModelChoiceField):
+    """An inspection named by its round, team and target, with its intake window."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(_("%(round)s · %(team)s · %(unit)s (intake %(start)s – %(deadline)s)") % {
+            "round": obj.round.name, "team": obj.team.name, "unit": obj.unit.name,
+            "start": obj.stationed_on.isoformat(), "deadline": obj.petition_deadline.isoformat()})
+
+
+class AssignForm(VersionForm):
+    """The office assigns (or reassigns) a petition to an inspection of its committee."""
+
+    inspection = InspectionChoiceField(label=_("Inspection it belongs to"),
+                                       queryset=Inspection.objects.none())
+    reason = forms.CharField(label=_("Why it goes there"), max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, inspections: QuerySet[Inspection], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["inspection"]).queryset = inspections
 
 
 class TextForm(forms.Form):

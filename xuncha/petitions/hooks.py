@@ -4,7 +4,7 @@ deadlines", the petitions panel on the inspection page, its steps in the to-do, 
 import datetime
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -130,6 +130,12 @@ def petition_todo(user: User) -> list[TodoItem]:
     return items
 
 
+def petition_todo_queries(user: User) -> list[QuerySet[Any]]:
+    """The query forms behind ``petition_todo``, one per kind (the top bar counts them)."""
+    return [petitions_awaiting_triage(user=user), transfers_awaiting_answer(user=user),
+            reveal_requests_awaiting_decision(user=user)]
+
+
 NAV = [
     NavEntry("petitions", _("Petitions"), "petitions:list", can_open_petitions),
     NavEntry("petitions", _("Record a petition"), "petitions:intake", can_open_petitions),
@@ -141,4 +147,5 @@ HOME_PANELS = [petitions_panel]
 INSPECTION_SECTIONS = [inspection_section]
 DEADLINES = [transfer_deadlines]
 TODO = [petition_todo]
+TODO_COUNTS = [petition_todo_queries]
 DEMO_STEPS = [demo_step]

@@ -39,10 +39,14 @@ def route_for(*, committee: Committee | None, unit: Unit | None, inspection: Ins
               received_on: datetime.date) -> tuple[Inspection | None, str, bool]:
     """(inspection, queue, late) for a petition about ``unit`` (or for ``inspection``).
 
-    - an inspection of the unit whose intake is open that day → the inspection's team;
-    - received after that inspection's deadline → marked late, to the regular petition
-      office's queue (the inspection is kept for reference);
-    - no inspection of the unit on site → the inspection office's queue.
+    - sent for one inspection (its target's link or code, or chosen by staff) → that
+      inspection's team, also before the stationing date (the notice and its code are
+      published before the team arrives);
+    - only a unit named: the inspection of the unit whose intake is open that day → its
+      team; no inspection of the unit on site → the inspection office's queue (which can
+      assign it to an inspection afterwards: ``assignment.petition_assign``);
+    - received after the inspection's deadline → marked late, to the regular petition
+      office's queue (the inspection is kept for reference).
     """
     if inspection is None and unit is not None:
         candidates = (Inspection.objects.filter(unit=unit, status__in=OPEN_FOR_INTAKE,
@@ -52,9 +56,6 @@ def route_for(*, committee: Committee | None, unit: Unit | None, inspection: Ins
             candidates = candidates.filter(committee=committee)
         inspection = candidates.first()
     if inspection is None:
-        return None, Route.OFFICE, False
-    if not inspection.reached(InspectionStatus.STATIONED) or received_on < (
-            inspection.stationed_on):
         return None, Route.OFFICE, False
     if received_on > inspection.petition_deadline:
         return inspection, Route.LATE, True

@@ -8,6 +8,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -261,7 +262,8 @@ class RevealRequest(models.Model):
             condition=~Q(status="approved") | Q(valid_until__isnull=False))]
 
     def __str__(self) -> str:
-        return f"reveal {self.petition_id} by {self.requested_by_id}"
+        return gettext("%(what)s: %(of)s") % {"what": gettext("Identity disclosure request"),
+                                              "of": self.petition}
 
     def is_current(self, now: datetime.datetime | None = None) -> bool:
         now = now or timezone.now()

@@ -3,6 +3,7 @@ inspection see a petition at all; everyone else (liaisons, receivers, the leadin
 oversight, other teams, other committees) gets the same 404 as for a missing one."""
 
 import datetime
+from collections.abc import Iterable
 
 from django.db import connection
 from django.db.models import BooleanField, Q, QuerySet
@@ -51,6 +52,30 @@ def petitions_for_page(*, user: User) -> QuerySet[Petition]:
     return petitions_visible_to(user=user).select_related(
         "inspection__unit", "inspection__team__round__committee", "unit", "triaged_by",
         "duplicate_of", "committee", "transfer", "created_by")
+
+
+def visible_duplicate_candidates(petition: Petition, *, user: User) -> list[int]:
+    """The ids of the petition's stored possible duplicates that ``user`` may open. A
+    candidate the user may not open (one in the office's queue, for a team) is neither
+    shown nor counted: nobody learns that it exists."""
+    ids = [d["id"] for d in petition.possible_duplicates or []]
+    if not ids:
+        return []
+    visible = set(petitions_visible_to(user=user).filter(pk__in=ids)
+                  .values_list("pk", flat=True))
+    return [pk for pk in ids if pk in visible]
+
+
+def rows_with_visible_duplicates(rows: Iterable[Petition], *, user: User) -> set[int]:
+    """The ids of those ``rows`` (one page of a list) that have a stored possible duplicate
+    ``user`` may open: the list flags only these (one query for the page)."""
+    rows = list(rows)
+    ids = {d["id"] for p in rows for d in p.possible_duplicates or []}
+    if not ids:
+        return set()
+    visible = set(petitions_visible_to(user=user).filter(pk__in=ids)
+                  .values_list("pk", flat=True))
+    return {p.pk for p in rows if any(d["id"] in visible for d in p.possible_duplicates or [])}
 
 
 def petition_reloaded(petition: Petition) -> Petition:

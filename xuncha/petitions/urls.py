@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/do/file/", views.petition_file_view, name="file_action"),
     path("<int:pk>/do/duplicate/", views.petition_duplicate_view, name="duplicate_action"),
     path("<int:pk>/do/late/", views.petition_mark_late_view, name="late_action"),
+    path("<int:pk>/do/assign/", views.petition_assign_view, name="assign_action"),
     path("<int:pk>/do/ask/", views.petition_ask_view, name="ask_action"),
     path("<int:pk>/do/answer/", views.transfer_answer_view, name="answer_action"),
     path("<int:pk>/do/reveal/", views.reveal_request_view, name="reveal_action"),

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from xuncha.accounts.http import AuthedHttpRequest
 from xuncha.inspections import clocks
 from xuncha.inspections.selectors import inspection_by_public_code, inspections_visible_to
-from xuncha.lib.errors import DomainError, NotFound
+from xuncha.lib.errors import DomainError, Forbidden, NotFound
 from xuncha.lib.importing import discard_staged, load_staged, stage_upload, staged_cancel
 from xuncha.lib.tabular import read_table, write_xlsx
 from xuncha.web.access import allow_if, public, signed_in
@@ -25,7 +25,7 @@ from xuncha.web.forms import add_domain_error
 from xuncha.web.paging import keyset_paginate
 from xuncha.web.responses import xlsx_response
 
-from . import duplicates, identity, intake, openings, receipts, triage
+from . import assignment, duplicates, identity, intake, openings, receipts, triage
 from . import files as petition_files
 from . import public as guard
 from . import selectors as sel
@@ -35,7 +35,9 @@ from .access import (
     access_petition,
     access_petition_page,
     access_reveal_request_to_decide,
+    assignment_choices,
     can_answer_transfer,
+    can_assign_petition,
     can_decide_reveal_request,
     can_handle,
     can_open_petitions,
@@ -50,6 +52,7 @@ from .forms import (
     AcceptForm,
     AddInfoForm,
     AnswerForm,
+    AssignForm,
     DecisionForm,
     DuplicateForm,
     FileForm,
@@ -64,7 +67,7 @@ from .forms import (
     subject_formset,
 )
 from .importers import PetitionImporter
-from .models import Discipline, Petition, RevealStatus, Status, TransferCategory
+from .models import Discipline, Petition, RevealStatus, Route, Status, TransferCategory
 
 IMPORT_SESSION_KEY = "xuncha_petition_import"
 R = TypeVar("R", bound=HttpResponseBase)
@@ -97,7 +100,9 @@ def petition_list_view(request: AuthedHttpRequest) -> HttpResponse:
     page = keyset_paginate(request, qs.select_related("inspection__unit", "unit"),
                            time_field="received_at")
     template = "petitions/_rows.html" if _is_htmx(request) else "petitions/list.html"
-    return render(request, template, {"filters": filters, "page": page})
+    return render(request, template, {"filters": filters, "page": page, "flagged": (
+        sel.rows_with_visible_duplicates((p for p in page if p.status == Status.NEW),
+                                         user=request.user))})
 
 
 @allow_if(can_open_petitions)
@@ -129,17 +134,38 @@ def intake_view(request: AuthedHttpRequest) -> HttpResponse:
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
+            if not can_handle(user=user, petition=petition):
+                # A team member's petition that left the team's queue (received after the
+                # deadline): say where it went, on a page they may open.
+                messages.warning(request, _left_the_queue(petition))
+                return redirect("petitions:list")
             messages.success(request, _("Petition #%(n)d recorded: %(route)s.")
                              % {"n": petition.pk, "route": petition.get_route_display()})
-            if petition.possible_duplicates:
+            resembles = sel.visible_duplicate_candidates(petition, user=user)
+            if resembles:
                 messages.warning(request, _("It resembles %(n)d earlier petition(s): see "
                                             "“Possible duplicates” on its page.")
-                                 % {"n": len(petition.possible_duplicates)})
-            if not can_handle(user=user, petition=petition):
-                # e.g. a team member's late petition went to the regular petition office
-                return redirect("petitions:list")
+                                 % {"n": len(resembles)})
             return redirect("petitions:detail", pk=petition.pk)
     return render(request, "petitions/intake.html", {"form": form, "subjects": subjects})
+
+
+def _left_the_queue(petition: Petition) -> str:
+    """Where a petition its recorder no longer sees went, and why."""
+    received = timezone.localtime(petition.received_at).date()
+    if petition.route == Route.LATE and petition.inspection is not None:
+        return _("Petition #%(n)d was recorded, but it is no longer in your queue: it was "
+                 "received on %(received)s, after the intake deadline of %(inspection)s "
+                 "(%(deadline)s), so it went to the regular petition office's queue "
+                 "(%(route)s). The inspection office follows it up; ask the office if the "
+                 "team should see it.") % {
+            "n": petition.pk, "received": received.isoformat(),
+            "inspection": petition.inspection,
+            "deadline": petition.inspection.petition_deadline.isoformat(),
+            "route": petition.get_route_display()}
+    return _("Petition #%(n)d was recorded, but it is no longer in your queue: it went to "
+             "%(route)s. Ask the inspection office if the team should see it.") % {
+        "n": petition.pk, "route": petition.get_route_display()}
 
 
 # --- staff: one petition -----------------------------------------------------------------------
@@ -190,6 +216,11 @@ def _detail_page(request: AuthedHttpRequest, petition: Petition, *,
         "ask_form": TextForm(auto_id="ask-%s"), "reason_form": ReasonForm(auto_id="reveal-%s"),
         "answer_form": AnswerForm(auto_id="answer-%s", initial={"answered_on": today}),
     } | (bound or {})
+    can_assign = can_assign_petition(user=user, petition=petition)
+    if can_assign and "assign_form" not in action_forms:
+        action_forms["assign_form"] = AssignForm(
+            auto_id="assign-%s", inspections=assignment_choices(user=user, petition=petition),
+            initial=version | {"inspection": petition.inspection_id})
     return render(request, "petitions/detail.html", {
         "petition": petition,
         "subjects": petition.subjects.select_related("unit"),
@@ -202,7 +233,7 @@ def _detail_page(request: AuthedHttpRequest, petition: Petition, *,
         "possible": _possible_duplicates(request, petition) if handles or not is_new else [],
         "suggestion": suggestion, "suggestion_label": labels.get(suggested, ""),
         "transfer": transfer, "transfer_light": transfer_light,
-        "can_handle": handles, "is_new": is_new,
+        "can_handle": handles, "is_new": is_new, "can_assign": can_assign,
         "can_triage": can_triage(user=user, petition=petition),
         "can_answer_transfer": can_answer_transfer(user=user, petition=petition),
         "late_needed": is_new and triage.received_after_deadline(petition)
@@ -292,6 +323,22 @@ def petition_duplicate_view(request: AuthedHttpRequest, pk: int) -> HttpResponse
         success=lambda linked: _("Linked as a duplicate of #%(n)d.")
         % {"n": linked.duplicate_of_id},
         duplicate_form=DuplicateForm(request.POST, auto_id="duplicate-%s"))
+
+
+@signed_in
+@require_POST
+def petition_assign_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """The office puts a petition in an inspection's queue (or moves it to another's)."""
+    petition = access_petition(user=request.user, pk=pk)
+    if not can_assign_petition(user=request.user, petition=petition):
+        raise Forbidden(_("Only the inspection office assigns petitions to inspections."))
+    return _step(request, petition, lambda d: assignment.petition_assign(
+        actor=request.user, petition=petition, inspection=d["inspection"], reason=d["reason"],
+        version=d["version"]),
+        success=lambda assigned: _("Assigned: the petition is now in %(route)s of %(name)s.")
+        % {"route": assigned.get_route_display(), "name": assigned.inspection},
+        assign_form=AssignForm(request.POST, auto_id="assign-%s", inspections=(
+            assignment_choices(user=request.user, petition=petition))))
 
 
 @signed_in
@@ -475,7 +522,7 @@ def import_template_view(request: AuthedHttpRequest) -> HttpResponse:
                 "反映其在学校食堂承包中收受供应商好处费，并为亲属经营的公司提供便利。", "否", "", ""],
                ["意见箱", "2026-11-03", "JZ-LJ-DH-JYJ", "教育局一楼大厅", "", "", "",
                 "反映局机关个别干部上班时间长期脱岗，群众办事推诿扯皮。", "是", "李某", "13900000000"]]
-    return xlsx_response(write_xlsx(title="petitions", headers=headers, rows=example),
+    return xlsx_response(write_xlsx(title=_("Petitions"), headers=headers, rows=example),
                          "xuncha-petitions-template.xlsx")
 
 
@@ -518,7 +565,7 @@ def public_report_view(request: HttpRequest, code: str) -> HttpResponse:
         status = 400
     return render(request, "petitions/public_report.html", {
         "inspection": inspection, "form": form, "subjects": subjects,
-        "intake_open": inspection.intake_open_on(timezone.localdate()),
+        "intake_state": inspection.intake_state(timezone.localdate()),
         "challenge": guard.challenge_for(request, inspection.public_code),
         "challenge_url": reverse("api:public_challenge") + f"?target={inspection.public_code}"},
         status=status)

@@ -85,6 +85,15 @@ class AccessRuleTests(PetitionBase):
         self.assertEqual([t.petition_id for t in access.transfers_awaiting_answer(
             user=self.office).order_by("pk")], [self.petitions[3].pk, self.petitions[6].pk])
 
+    def test_assigning_agrees_with_the_petitions_assignable(self):
+        self.assertAgree(access.can_assign_petition, access.petitions_assignable_by,
+                         self.petitions, "petition")
+        self.assertEqual(set(access.petitions_assignable_by(user=self.office)),
+                         set(self.petitions[:-1]))  # every queue of the committee
+        for user in (self.team, self.team_b, self.leader, self.other_office):
+            self.assertFalse(access.petitions_assignable_by(user=user).filter(
+                pk__in=[p.pk for p in self.petitions[:-1]]).exists())
+
     def test_reveal_decisions_agree_with_the_requests_awaiting_the_custodian(self):
         self.assertAgree(access.can_decide_reveal_request,
                          access.reveal_requests_awaiting_decision, self.reveals, "reveal")

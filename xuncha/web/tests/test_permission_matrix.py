@@ -118,7 +118,7 @@ class PermissionMatrixTests(WorldTestCase):
             closes_at=datetime.datetime(2026, 12, 21, tzinfo=datetime.UTC))
         self.announcement = announcements.announcement_create(
             actor=self.office, text="东湖区委第三巡察组进驻区教育局开展常规巡察。")
-        self.token, _secret = accounts.token_create(user=self.office, name="matrix")
+        self.token, _secret = accounts.token_create(user=self.office, name="矩阵测试")
         self.event = Event.objects.filter(committee_id=self.county.pk).order_by("-seq").first()
 
     # -- the objects behind each route ---------------------------------------------------------
@@ -175,6 +175,7 @@ class PermissionMatrixTests(WorldTestCase):
             "petitions:file_action": {"pk": self.petition.pk},
             "petitions:duplicate_action": {"pk": self.petition.pk},
             "petitions:late_action": {"pk": self.petition.pk},
+            "petitions:assign_action": {"pk": self.petition.pk},
             "petitions:ask_action": {"pk": self.petition.pk},
             "petitions:answer_action": {"pk": self.petition.pk},
             "petitions:reveal_action": {"pk": self.petition.pk},
@@ -210,6 +211,9 @@ class PermissionMatrixTests(WorldTestCase):
                 "plan_submit", "plan_review", "plan_approve", "plan_return", "measure_add",
                 "report_submit", "report_accept", "report_return", "notice_publish",
                 "follow_up", "accountability", "inspection_close")},
+            **{f"rectification:wording_{step}": {
+                "pk": i, "problem_pk": self.feedback.problems.first().pk}
+               for step in ("write", "approve")},
             "rectification:ledger_export": {"pk": i},
             "rectification:ledger_import": {"pk": i},
             "rectification:plan_file": {"pk": self.plan_version.pk},
