@@ -1,12 +1,14 @@
 """Reading uploaded .xlsx/.csv tables and writing .xlsx files, with limits and clear errors."""
 
 import csv
+import datetime
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from xuncha.lib.dates import local
 from xuncha.lib.errors import DomainError
 from xuncha.lib.textnorm import printable
 
@@ -114,7 +116,7 @@ def write_xlsx(*, title: str, headers: Sequence[str], rows: Iterable[Sequence],
 
     workbook = Workbook(write_only=False)
     sheet = workbook.active
-    sheet.title = title[:31]
+    sheet.title = sheet_title(title)
     sheet.append([str(h) for h in headers])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -136,8 +138,9 @@ def write_xlsx_sheets(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequen
 
     workbook = Workbook()
     workbook.remove(workbook.active)
+    taken: set[str] = set()
     for title, headers, rows in sheets:
-        sheet = workbook.create_sheet(title=str(title)[:31])
+        sheet = workbook.create_sheet(title=sheet_title(str(title), taken))
         sheet.append([str(h) for h in headers])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
@@ -150,6 +153,28 @@ def write_xlsx_sheets(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequen
     return out.getvalue()
 
 
+#: Characters a sheet name cannot hold (Excel refuses the workbook otherwise).
+_SHEET_FORBIDDEN = str.maketrans({c: "_" for c in "[]:*?/\\"})
+SHEET_TITLE_MAX = 31
+
+
+def sheet_title(title: str, taken: set[str] | None = None) -> str:
+    """A name Excel accepts: no ``[]:*?/\\``, no leading or trailing apostrophe, at most
+    31 characters, not empty, and (with ``taken``) not used twice, compared as Excel does,
+    case-insensitively. Full-width brackets and colons (（）：) are fine and kept."""
+    name = printable(str(title)).translate(_SHEET_FORBIDDEN).strip().strip("'").strip()
+    name = name[:SHEET_TITLE_MAX].strip() or _("Worksheet")
+    if taken is None:
+        return name
+    base, number = name, 2
+    while name.casefold() in taken:
+        suffix = f"({number})"
+        name = base[:SHEET_TITLE_MAX - len(suffix)] + suffix
+        number += 1
+    taken.add(name.casefold())
+    return name
+
+
 def _excel_safe(value):
     """Neutralise spreadsheet formulas in text (CSV/formula injection); drop the control
     characters a workbook cannot hold."""
@@ -159,8 +184,9 @@ def _excel_safe(value):
         return "'" + value
     if value is None:
         return ""
-    if hasattr(value, "tzinfo") and getattr(value, "tzinfo", None) is not None:
-        return value.replace(tzinfo=None)
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        # Excel has no zones: the committee's wall-clock time (xuncha/lib/dates.py).
+        return local(value).replace(tzinfo=None)
     return value
 
 

@@ -34,3 +34,18 @@ def audit_chain_check(app_configs, **kwargs):
     from xuncha.audit.deploy import deploy_problems
 
     return deploy_problems()
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def public_url_check(app_configs, **kwargs):
+    """Notices and code slips print links and QR codes to the public site: without
+    ``XUNCHA_PUBLIC_URL`` they carry whatever address the office worked at."""
+    from xuncha.lib.links import public_url_problem
+
+    problem = public_url_problem(getattr(settings, "XUNCHA_PUBLIC_URL", ""))
+    if problem is None:
+        return []
+    return [checks.Warning(
+        problem + ": printed notices and QR codes would carry the address the office "
+        "worked at.", hint="Set XUNCHA_PUBLIC_URL=https://<the public host> "
+        "(docs/operations.md, \"Printed links\").", id="xuncha.W030")]

@@ -1,19 +1,46 @@
 """The dashboard as files: an .xlsx workbook (one sheet per table) and a .docx statistical
-report for the chosen period, both built from the same figures as the page."""
+report for the chosen period in 公文格式 (xuncha/lib/docx.py), both built from the same
+figures as the page and written in the reader's language (Chinese first)."""
 
 from __future__ import annotations
 
-from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from xuncha.lib.docx import Doc
+from xuncha.lib import dates
+from xuncha.lib.docx import Doc, cn_numeral
 from xuncha.lib.tabular import write_xlsx_sheets
 
 from .figures import Figures
 
 
+def _chinese() -> bool:
+    return (translation.get_language() or "").startswith("zh")
+
+
 def _pct(value) -> str:
     return "—" if value is None else f"{value:.2f}%"
+
+
+def _day(value) -> str:
+    """A date as the reader writes it: "2026年12月4日", or ISO in English."""
+    day = dates.local_date(value)
+    if day is None:
+        return ""
+    return dates.cn_date(day) if _chinese() else day.isoformat()
+
+
+def _moment(value) -> str:
+    if _chinese():
+        return dates.cn_datetime(value)
+    return dates.iso_local(value)
+
+
+def _heading(number: int, title: str) -> str:
+    """"二、…" in Chinese (GB/T 9704 first-level headings), "2. …" otherwise."""
+    if _chinese():
+        return f"{cn_numeral(number)}、{title}"
+    return f"{number}. {title}"
 
 
 def _summary_rows(fig: Figures) -> list[list]:
@@ -33,7 +60,6 @@ def _summary_rows(fig: Figures) -> list[list]:
         [_("Measures overdue"), fig.measures_overdue],
         [_("Inspectors on active inspections"), fig.inspectors_active],
     ]
-
 
 
 def _rollup_headers() -> list[str]:
@@ -62,16 +88,23 @@ def _period(ctx) -> str:
     f = ctx["f"]
     if f.date_from or f.date_to:
         return _("%(start)s to %(end)s") % {
-            "start": f.date_from.isoformat() if f.date_from else "…",
-            "end": f.date_to.isoformat() if f.date_to else "…"}
+            "start": _day(f.date_from) if f.date_from else "…",
+            "end": _day(f.date_to) if f.date_to else "…"}
     return _("all dates")
+
+
+def issuing_body(committee) -> str:
+    """The office that reports the figures (巡察办 / 巡视办 of the committee)."""
+    if committee.is_inspection_level_xunshi:
+        return _("%(committee)s inspection tour office") % {"committee": committee.short_name}
+    return _("%(committee)s inspection office") % {"committee": committee.short_name}
 
 
 def workbook(ctx) -> bytes:
     sheets = [(_("Summary"), [_("Figure"), _("Value")],
                [[_("Committee"), ctx["committee"].name], [_("Period"), _period(ctx)],
-                [_("Computed at"), timezone.localtime(ctx["data"].computed_at).strftime(
-                    "%Y-%m-%d %H:%M")], *_summary_rows(ctx["own"])])]
+                [_("Computed at"), _moment(ctx["data"].computed_at)],
+                *_summary_rows(ctx["own"])])]
     for section in ctx["sections"]:
         sheets.append((section["title"], [_("Item"), _("Count")],
                        [[b.label, b.value] for b in section["bars"]]))
@@ -88,8 +121,9 @@ def report(ctx) -> bytes:
     doc = Doc()
     committee = ctx["committee"]
     doc.title(_("Statistical report on inspection work"))
-    doc.para(f"{committee.name}  {_period(ctx)}", indent=False, align="center", size=14)
-    doc.heading(_("1. Overview"))
+    doc.subtitle(f"（{committee.name}　{_period(ctx)}）" if _chinese()
+                 else f"({committee.name}, {_period(ctx)})")
+    doc.heading(_heading(1, _("Overview of the period")))
     fig = ctx["own"]
     doc.para(_("In the period the committee carried %(inspections)d inspections, received "
                "%(petitions)d petitions, approved %(problems)d problems and recorded "
@@ -105,16 +139,18 @@ def report(ctx) -> bytes:
     for section in ctx["sections"]:
         if not section["bars"]:
             continue
-        doc.heading(f"{number}. {section['title']}")
+        doc.heading(_heading(number, section["title"]))
         total = section["total"] or 1
         doc.table([_("Item"), _("Count"), _("Share")],
                   [[b.label, str(int(b.value)), f"{b.value * 100 / total:.1f}%"]
                    for b in section["bars"]], widths=[8, 3, 3])
         number += 1
     if ctx["rows"]:
-        doc.heading(f"{number}. {_('Lower committees')}")
-        doc.table(_rollup_headers(), [[str(v) for v in r] for r in _rollup_rows(ctx)])
+        doc.heading(_heading(number, _("Lower committees")))
+        doc.table(_rollup_headers(), [[str(v) for v in r] for r in _rollup_rows(ctx)],
+                  size=10.5)
+    doc.blank()
     doc.para(_("Computed at %(time)s from the records in Xuncha.") % {
-        "time": timezone.localtime(ctx["data"].computed_at).strftime("%Y-%m-%d %H:%M")},
-        indent=False, align="right", size=12)
+        "time": _moment(ctx["data"].computed_at)})
+    doc.signature(issuing_body(committee), _day(ctx["data"].computed_at))
     return doc.bytes()

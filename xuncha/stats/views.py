@@ -16,7 +16,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 
 from xuncha.accounts.http import AuthedHttpRequest
 from xuncha.accounts.models import User
@@ -129,25 +129,25 @@ def _sections(fig: Figures, drill: Drill, committee: Committee) -> list[dict[str
     categories = {c.name: c.pk for c in categories_for(committee)} if drill.own else {}
     petition_status = [*Status.choices]
     return [
-        _section(_g("Inspections by state"), _bars(
+        _section(gettext("Inspections by state"), _bars(
             fig.inspections, InspectionStatus.choices, drill.inspections)),
-        _section(_g("Rounds by state"), _bars(fig.rounds, RoundStatus.choices)),
-        _section(_g("Petitions by channel"), _bars(
+        _section(gettext("Rounds by state"), _bars(fig.rounds, RoundStatus.choices)),
+        _section(gettext("Petitions by channel"), _bars(
             fig.petitions_channel, Channel.choices, lambda k: drill.petitions(channel=k))),
-        _section(_g("Petitions by category"), _bars(
+        _section(gettext("Petitions by category"), _bars(
             fig.petitions_category, [*Discipline.choices, *TransferCategory.choices],
             lambda k: drill.petitions(category=k))),
-        _section(_g("Petitions by triage outcome"), _bars(
+        _section(gettext("Petitions by triage outcome"), _bars(
             fig.petitions_status, petition_status, lambda k: drill.petitions(status=k))),
-        _section(_g("Problems by category"), [
+        _section(gettext("Problems by category"), [
             Bar(label=name or "—", value=n, url=drill.problems(categories.get(name)))
             for name, n in fig.problems_category.most_common()]),
-        _section(_g("Clues by state"), _bars(fig.clues_status, ClueStatus.choices,
+        _section(gettext("Clues by state"), _bars(fig.clues_status, ClueStatus.choices,
                                              drill.clues)),
-        _section(_g("Clues by handling"), _bars(fig.clues_handling, ClueHandling.choices)),
-        _section(_g("Clue outcomes (four forms)"), _bars(fig.clues_outcome,
+        _section(gettext("Clues by handling"), _bars(fig.clues_handling, ClueHandling.choices)),
+        _section(gettext("Clue outcomes (four forms)"), _bars(fig.clues_outcome,
                                                          FourForms.choices)),
-        _section(_g("Measures by state"), _bars(
+        _section(gettext("Measures by state"), _bars(
             fig.measures_status, MeasureStatus.choices, lambda k: drill.measures(status=k))),
     ]
 
@@ -178,7 +178,7 @@ def _context(request: AuthedHttpRequest) -> dict[str, Any]:
                      value=r["fig"].completion or 0, url=r["dashboard"],
                      note=f"{r['fig'].completion:.2f}%" if r["fig"].completion is not None
                      else "—") for r in rows],
-                title=_g("Completion of rectification by committee"), unit="%"),
+                title=gettext("Completion of rectification by committee"), unit="%"),
             "query": urlencode(request.GET)}
 
 

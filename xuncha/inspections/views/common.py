@@ -4,7 +4,6 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -13,6 +12,7 @@ from django.urls import reverse
 from xuncha.accounts.http import AuthedHttpRequest
 from xuncha.accounts.models import User
 from xuncha.lib.errors import DomainError, Forbidden
+from xuncha.lib.links import public_url
 from xuncha.organizations.models import Committee
 
 from ..models import Inspection
@@ -22,9 +22,7 @@ T = TypeVar("T")
 
 def public_report_url(request: HttpRequest, inspection: Inspection) -> str:
     """Absolute link to the target's online reporting page (what the QR code opens)."""
-    path = reverse("public:report", args=[inspection.public_code])
-    base = getattr(settings, "XUNCHA_PUBLIC_BASE_URL", "")
-    return f"{base.rstrip('/')}{path}" if base else request.build_absolute_uri(path)
+    return public_url(reverse("public:report", args=[inspection.public_code]), request)
 
 
 def own_committee(user: User) -> Committee:

@@ -123,7 +123,27 @@ class PageTests(StatsBase):
             "date_from": "2026-01-01", "date_to": "2026-12-31", "committee": self.county.pk})
         self.assertEqual(docx.status_code, 200)
         text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
-        self.assertIn("2026-01-01", text)
+        # GB/T 9704 dates: 2026年1月1日, no leading zeros.
+        self.assertIn("2026年1月1日", text)
+        self.assertNotIn("2026-01-01", text)
+
+    def test_sheet_names_and_headings_are_in_the_readers_language(self):
+        """#17: "Inspections by state" and "Clue outcomes (four forms)" were English."""
+        from django.utils.translation import gettext
+        from docx import Document
+        from openpyxl import load_workbook
+
+        self.client.force_login(self.province_office)
+        xlsx = self.client.get(reverse("stats:export_xlsx"), {"year": "2026"})
+        names = load_workbook(io.BytesIO(xlsx.content)).sheetnames
+        for english in ("Inspections by state", "Clue outcomes (four forms)"):
+            self.assertNotEqual(gettext(english), english)
+            self.assertIn(gettext(english)[:31], names)
+        self.assertFalse([n for n in names if any("a" <= c.lower() <= "z" for c in n)], names)
+        report = self.client.get(reverse("stats:export_docx"), {
+            "date_from": "2026-01-01", "date_to": "2026-12-31", "committee": self.county.pk})
+        headings = [p.text for p in Document(io.BytesIO(report.content)).paragraphs]
+        self.assertIn(f"二、{gettext('Inspections by state')}", headings)
 
     def test_county_sees_only_its_own(self):
         self.client.force_login(self.office)

@@ -68,6 +68,7 @@ class ProductionSettingsTests(SimpleTestCase):
             "XUNCHA_AUDIT_CHECKPOINT_DIR": checkpoints,
             "XUNCHA_ALLOWED_HOSTS": HOST,
             "XUNCHA_CSRF_TRUSTED_ORIGINS": f"https://{HOST}",
+            "XUNCHA_PUBLIC_URL": f"https://{HOST}",
             "XUNCHA_VAR_DIR": var,
             "DATABASE_URL": f"sqlite:///{var}/xuncha.sqlite3",
         })
@@ -87,6 +88,13 @@ class ProductionSettingsTests(SimpleTestCase):
                              env={**self.env, "XUNCHA_SECRET_KEY": "too-short"})
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("security.W009", result.stdout + result.stderr)
+
+    def test_check_deploy_warns_without_the_public_address(self):
+        """Notices print links and QR codes to the public site (docs/operations.md)."""
+        without = {k: v for k, v in self.env.items() if k != "XUNCHA_PUBLIC_URL"}
+        result = self.manage("check", "--deploy", "--fail-level", "WARNING", env=without)
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("xuncha.W030", result.stdout + result.stderr)
 
     def test_check_deploy_requires_field_keys(self):
         without = {k: v for k, v in self.env.items() if k != "XUNCHA_FIELD_KEYS"}
