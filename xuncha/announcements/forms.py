@@ -7,6 +7,19 @@ from xuncha.web.forms import DateField, DateInput
 
 from .services import LIST_FIELDS
 
+#: How sure the extraction is, and why a field is flagged for the reviewer.
+LEVELS = {"high": _("Sure"), "medium": _("Check"), "low": _("Doubtful")}
+DOUBTS = {
+    "several": _("the text names several teams or leaders"),
+    "inferred_year": _("the date is written without its year; the year was inferred"),
+    "count": _("the text counts a different number of targets than were found by name"),
+    "city_level": _("a 市委 team: check whether the city is county-level (县级市)"),
+    "kind": _("no headline says what the text is; judged from its body"),
+    "missing": _("nothing was found, but the text seems to mention it"),
+    "cut": _("the text stops mid-sentence; part of this may be lost"),
+    "other": _("check this value against the text"),
+}
+
 
 class PasteForm(forms.Form):
     text = forms.CharField(label=_("Text of the announcement"),
@@ -16,6 +29,9 @@ class PasteForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
+    title = forms.CharField(label=_("Title of the record"), max_length=200, required=False,
+                            help_text=_("Taken from the article's headline; correct it if "
+                                        "it is not the headline."))
     kind = forms.ChoiceField(label=_("Kind"), choices=[
         ("mobilization", _("Mobilization or notice")), ("feedback", _("Feedback")),
         ("other", _("Other"))])
@@ -51,9 +67,23 @@ class ReviewForm(forms.Form):
     scope_out_transferred = forms.BooleanField(
         label=_("Out-of-scope petitions are transferred to other departments"), required=False)
 
+    def __init__(self, *args, confidence: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.doubts: list[tuple[str, str, str]] = []  # (field, label, why) of flagged fields
+        for name, verdict in (confidence or {}).items():
+            field = self.fields.get("phones" if name == "phone_hours" else name)
+            if field is None or verdict.get("level", "high") == "high":
+                continue
+            why = str(DOUBTS.get(verdict.get("reason", ""), DOUBTS["other"]))
+            level = str(LEVELS[verdict["level"]])
+            field.help_text = f"{level}：{why}"
+            field.widget.attrs["data-confidence"] = verdict["level"]
+            self.doubts.append((name, str(field.label), f"{level}：{why}"))
+
     @staticmethod
-    def initial_from(values: dict) -> dict:
+    def initial_from(values: dict, title: str = "") -> dict:
         initial = dict(values)
+        initial["title"] = title
         for name in LIST_FIELDS:
             initial[name] = "\n".join(values.get(name) or [])
         initial["phones"] = "\n".join(
@@ -62,6 +92,7 @@ class ReviewForm(forms.Form):
         return initial
 
     def values(self) -> dict:
+        """The reviewed values, and the title under ``title``."""
         data = dict(self.cleaned_data)
         for name in LIST_FIELDS:
             data[name] = [line.strip() for line in (data.get(name) or "").splitlines()
@@ -77,13 +108,36 @@ class ReviewForm(forms.Form):
         return data
 
 
+class TeamChoice(forms.ModelChoiceField):
+    """A team named with its round and term, and its 组长: 十四届区委第2轮巡察·第一巡察组（组长：周敏）."""
+
+    def label_from_instance(self, obj: Team) -> str:
+        leaders = getattr(obj, "leaders", None) or []
+        label = f"{obj.round.name}·{obj.name}"
+        if leaders:
+            label += _(" (leader: %(name)s)") % {"name": leaders[0].inspector.cadre.name}
+        return label
+
+
+class InspectionChoice(forms.ModelChoiceField):
+    """An inspection named with its round and term, team, unit and start."""
+
+    def label_from_instance(self, obj: Inspection) -> str:
+        return _("%(round)s·%(team)s·%(unit)s (from %(start)s)") % {
+            "round": obj.round.name, "team": obj.team.name, "unit": obj.unit.name,
+            "start": f"{obj.period_start:%Y-%m-%d}"}
+
+
 class ApplyForm(forms.Form):
-    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False)
+    team = TeamChoice(label=_("Team"), queryset=Team.objects.none(), required=False)
     units = forms.ModelMultipleChoiceField(label=_("Target units"), queryset=Unit.objects.none(),
                                            required=False,
                                            widget=forms.SelectMultiple(attrs={"size": 6}))
-    inspection = forms.ModelChoiceField(label=_("Or update this inspection"),
-                                        queryset=Inspection.objects.none(), required=False)
+    inspection = InspectionChoice(label=_("Or update this inspection"),
+                                  queryset=Inspection.objects.none(), required=False)
+    leader_confirmed = forms.BooleanField(
+        label=_("Apply although the team's leader is not the one the text names"),
+        required=False)
 
     def __init__(self, *args, teams, units, inspections, **kwargs):
         super().__init__(*args, **kwargs)

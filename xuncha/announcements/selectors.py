@@ -3,11 +3,11 @@ committee's imported announcements and applies them to its own committee's work.
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from xuncha.accounts.access import is_office_of
 from xuncha.accounts.models import User
-from xuncha.inspections.models import Inspection, Team
+from xuncha.inspections.models import Inspection, Team, TeamMember, TeamPosition
 from xuncha.organizations.models import Unit
 from xuncha.organizations.selectors import committee_subtree
 
@@ -41,10 +41,24 @@ def apply_choices(*, user: User) -> ApplyChoices:
     if committee is None or not is_office_of(user=user, committee_id=committee.pk):
         return ApplyChoices(Team.objects.none(), Unit.objects.none(), Inspection.objects.none())
     teams = Team.objects.filter(round__committee=committee).select_related(
-        "round__term", "round__committee").order_by("-round__planned_start", "number")
+        "round__term", "round__committee").prefetch_related(
+        Prefetch("members", queryset=TeamMember.objects.filter(
+            position=TeamPosition.LEADER).select_related("inspector__cadre"),
+            to_attr="leaders")).order_by("-round__planned_start", "number")
     units = Unit.objects.filter(committee__in=committee_subtree(committee).values("pk"),
                                 archived_at__isnull=True).order_by("code")
     recent = list(Inspection.objects.filter(committee=committee).order_by(
         "-period_start").values_list("pk", flat=True)[:APPLY_INSPECTIONS])
     return ApplyChoices(teams=teams, units=units,
-                        inspections=Inspection.objects.filter(pk__in=recent))
+                        inspections=Inspection.objects.filter(pk__in=recent).select_related(
+                            "round__term", "round__committee", "team__round__committee",
+                            "unit"))
+
+
+def team_leader_name(*, team: Team) -> str | None:
+    """The name of the team's 组长, if it has one."""
+    leaders = getattr(team, "leaders", None)
+    if leaders is None:
+        leaders = list(team.members.filter(position=TeamPosition.LEADER)
+                       .select_related("inspector__cadre"))
+    return leaders[0].inspector.cadre.name if leaders else None

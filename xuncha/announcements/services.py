@@ -17,8 +17,9 @@ from xuncha.lib.errors import DomainError, Forbidden
 from xuncha.organizations.models import Unit
 
 from .access import can_import_announcement, can_review_announcement
-from .extract import FIELDS, empty, extract
+from .extract import FIELDS, empty, extract, headline
 from .models import Announcement
+from .selectors import team_leader_name
 
 MAX_TEXT = 2_000_000
 LIST_FIELDS = ("targets", "deputy_leaders", "sms", "postal_boxes", "emails", "online_channels",
@@ -47,8 +48,8 @@ def announcement_create(*, actor: User, text: str) -> Announcement:
         raise DomainError(_("The text is longer than 2 million characters; paste only the "
                             "article."), field="text")
     values = extract(text)
-    title = next((line.strip() for line in text.splitlines() if len(line.strip()) >= 6),
-                 "")[:200]
+    # The article's headline, never a site menu (首页 | 工作动态 | …); the reviewer may edit it.
+    title = headline(text)
     committee = actor.committee
     assert committee is not None  # can_import_announcement: the office of a committee
     announcement = Announcement.objects.create(committee=committee, title=title, text=text,
@@ -89,18 +90,59 @@ def clean_values(data: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+TITLE_MAX = 200
+
+
 @transaction.atomic
 def announcement_review(*, actor: User, announcement: Announcement,
                         data: dict[str, Any]) -> Announcement:
+    """Save the reviewed values (and the record's title, when given)."""
     _require_reviewer(actor, announcement)
     values = clean_values(data)
     before = announcement.values
+    changed = {k: [before.get(k), values[k]] for k in FIELDS if before.get(k) != values[k]}
+    fields = ["corrected", "reviewed_at"]
+    if "title" in data:
+        title = " ".join(str(data.get("title") or "").split())
+        if not title:
+            raise DomainError(_("Give the announcement a title."), field="title")
+        if len(title) > TITLE_MAX:
+            raise DomainError(_("The title is longer than 200 characters."), field="title")
+        if title != announcement.title:
+            changed["title"] = [announcement.title, title]
+            announcement.title = title
+            fields.append("title")
     announcement.corrected = values
     announcement.reviewed_at = timezone.now()
-    announcement.save(update_fields=["corrected", "reviewed_at"])
-    changed = {k: [before.get(k), values[k]] for k in FIELDS if before.get(k) != values[k]}
+    announcement.save(update_fields=fields)
     event_record(actor=actor, action="announcement.review", obj=announcement, changes=changed)
     return announcement
+
+
+def whole_scope(text: str, scope: str) -> str:
+    """The scope as the announcement states it: the whole sentence of ``text`` that holds
+    the reviewed ``scope`` (主要受理反映…的来信来电来访，重点是…), else ``scope`` itself."""
+    scope = scope.strip()
+    if not scope:
+        return ""
+    compact = "".join(text.split())
+    at = compact.find("".join(scope.split()))
+    if at == -1:
+        return _("Petitions about %(scope)s are accepted.") % {"scope": scope}
+    start = max(compact.rfind(c, 0, at) for c in "。；;") + 1
+    ends = [p for p in (compact.find(c, at) for c in "。；;") if p != -1]
+    end = min(ends) + 1 if ends else len(compact)
+    return compact[start:end]
+
+
+def leader_differs(values: dict[str, Any], team: Team) -> str | None:
+    """The team's 组长 when it is not the one the announcement names (None when they agree
+    or either is unknown)."""
+    named = "".join(str(values.get("leader") or "").split())
+    actual = team_leader_name(team=team)
+    if not named or actual is None:
+        return None
+    return None if "".join(actual.split()) == named else actual
 
 
 def _channels_from(values: dict[str, Any]) -> list[dict[str, str]]:
@@ -154,9 +196,7 @@ def announcement_apply(*, actor: User, announcement: Announcement, team: Team | 
     start, end = _date(values, "period_start"), _date(values, "period_end")
     stationed = _date(values, "meeting_date") or start
     deadline = _date(values, "petition_deadline")
-    scope = values.get("scope_in") or ""
-    if scope:
-        scope = _("Petitions about %(scope)s are accepted.") % {"scope": scope}
+    scope = whole_scope(announcement.text, values.get("scope_in") or "")
     if inspection is not None:
         data: dict[str, Any] = {"scope_text": scope} if scope else {}
         for key, value in (("period_start", start), ("period_end", end),
@@ -164,7 +204,10 @@ def announcement_apply(*, actor: User, announcement: Announcement, team: Team | 
             if value is not None:
                 data[key] = value
         if data:
-            inspection_services.inspection_update(actor=actor, inspection=inspection, data=data)
+            inspection_services.inspection_update(
+                actor=actor, inspection=inspection, data=data,
+                reason=_("As published in the announcement %(title)s")
+                % {"title": announcement.title or announcement.pk})
         added = _add_channels(actor, inspection, values)
         announcement.inspections.add(inspection)
         event_record(actor=actor, action="announcement.apply", obj=announcement,

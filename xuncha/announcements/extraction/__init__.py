@@ -3,22 +3,25 @@
 
 ``extract(text)`` returns the record in the shape and by the conventions of
 ``shared/announcement-examples/README.md``; ``extract_with_spans(text)`` also says where in
-``text`` each value was found. Neither raises on any input: empty text, junk or an
-unrelated article give ``kind: "other"`` and empty fields.
+``text`` each value was found, and ``extract_for_review(text)`` how sure it is of each field
+(``confidence``). None raises on any input: empty text, junk, a speech, a rectification
+report or an unrelated article give ``kind: "other"`` and empty fields.
+``headline(text)`` is the article's headline, menus and datelines skipped.
 """
 
 import re
 from typing import Any
 
+from .confidence import Confidence, assess
 from .contacts import find_contacts
 from .dates import YearResolver
 from .document import MAX_CHARS, Document, prepare, window
-from .kind import classify
+from .kind import classify_detail, is_speech
 from .people import find_people
 from .schedule import find_schedule
 from .scope import scope_in, scope_out_transferred
 from .tables import find_tables
-from .teams import find_targets, find_teams, special_topic
+from .teams import find_targets, find_teams, special_topic, team_mentions
 
 FIELDS = ("kind", "inspecting_body", "level", "special_topic", "targets", "leader",
           "deputy_leaders", "meeting_date", "period_start", "period_end", "petition_deadline",
@@ -27,7 +30,8 @@ FIELDS = ("kind", "inspecting_body", "level", "special_topic", "targets", "leade
 
 Spans = dict[str, list[tuple[int, int]]]
 
-__all__ = ["FIELDS", "MAX_CHARS", "Spans", "empty", "extract", "extract_with_spans"]
+__all__ = ["FIELDS", "MAX_CHARS", "Confidence", "Spans", "empty", "extract", "extract_for_review",
+           "extract_with_spans", "headline"]
 
 
 def empty() -> dict[str, Any]:
@@ -49,23 +53,47 @@ def extract(text: str) -> dict[str, Any]:
 def extract_with_spans(text: str) -> tuple[dict[str, Any], Spans]:
     """The record and, per field, the ``(start, end)`` spans in ``text`` where its values
     were found (list items and scalars alike; phone hours are spans of ``phones``)."""
+    values, spans, _confidence = extract_for_review(text)
+    return values, spans
+
+
+def extract_for_review(text: str) -> tuple[dict[str, Any], Spans, Confidence]:
+    """The record, its spans, and how sure the extraction is of each field (``confidence``:
+    ``{"level": "high"|"medium"|"low", "reason": code}`` per field)."""
     if not isinstance(text, str):
         text = "" if text is None else str(text)
     # A lone surrogate (from a broken JSON client) has no UTF-8 form; one replacement
     # character each keeps every offset (spans) where it was.
     text = _SURROGATE.sub("\ufffd", text)
     piece, base = window(text)
-    if "巡" not in piece:
-        return empty(), {}
-    doc = prepare(piece, base)
     values = empty()
+    if "巡" not in piece:
+        return values, {}, {name: {"level": "high"} for name in values}
+    doc = prepare(piece, base)
     spans: Spans = {}
-    kind = classify(doc)
+    kind, by_headline = classify_detail(doc)
     values["kind"] = kind
     if kind == "other":
-        return values, spans
-    _fill(doc, values, spans)
-    return values, spans
+        # Not an announcement (a speech, a rectification report, a leading group's
+        # meeting, unrelated news): nothing is taken from it, so nothing is imported.
+        confidence = {name: {"level": "high"} for name in values}
+        if not is_speech(doc) and re.search(r"巡[视察]组", doc.text):
+            confidence["kind"] = {"level": "medium", "reason": "kind"}
+        return values, spans, confidence
+    found = _fill(doc, values, spans)
+    confidence = assess(doc, values, spans, kind_from_headline=by_headline,
+                        mentions=found["mentions"], leader_candidates=found["leaders"])
+    return values, spans, confidence
+
+
+def headline(text: str) -> str:
+    """The article's headline as written (site menus, breadcrumbs and datelines skipped),
+    else its first sentence; at most 200 characters."""
+    piece, base = window(text or "")
+    doc = prepare(piece, base)
+    if doc.title_end <= doc.title_start:
+        return ""
+    return re.sub(r"\s+", " ", doc.value(doc.title_start, doc.title_end)).strip()[:200]
 
 
 def _add(spans: Spans, doc: Document, name: str, span: tuple[int, int] | None) -> None:
@@ -73,7 +101,7 @@ def _add(spans: Spans, doc: Document, name: str, span: tuple[int, int] | None) -
         spans.setdefault(name, []).append(doc.span(*span))
 
 
-def _fill(doc: Document, values: dict[str, Any], spans: Spans) -> None:
+def _fill(doc: Document, values: dict[str, Any], spans: Spans) -> dict[str, Any]:
     tables = find_tables(doc.text, doc.lines, doc.body_start, doc.body_end)
     text = doc.text
 
@@ -139,3 +167,4 @@ def _fill(doc: Document, values: dict[str, Any], spans: Spans) -> None:
     if transfer:
         values["scope_out_transferred"] = True
         _add(spans, doc, "scope_out_transferred", transfer)
+    return {"mentions": team_mentions(doc), "leaders": len(leader_names)}

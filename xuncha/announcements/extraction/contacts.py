@@ -57,14 +57,14 @@ EMAIL_RE = re.compile(r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9
 _ONLINE_LABEL = re.compile(
     r"(?P<label>网上(?:邮箱|信箱|举报平台|举报网站|举报专区|举报|监督平台)|网络举报(?:平台|网站)?|举报网站|"
     r"举报平台|网上受理平台)(?:[:：]|\s*[(（])")
-_ONLINE_NAMES = re.compile(r"码上巡|码上监督|码上举报|掌上巡察|巡察码")
+_ONLINE_NAMES = re.compile(r"码上巡|码上监督|码上举报|掌上巡察|巡察码|网上举报二维码")
 _ONLINE_TYPE = re.compile(r"[^,，。;；“”]{0,8}?(?:微信公众号|公众号|小程序|二维码|APP|客户端|平台|专区)",
                           re.IGNORECASE)
 
-_BOX = r"(?:意见箱|举报箱|举报信箱|联系信箱|意见信箱|信访箱|征求意见箱|巡[视察](?:意见|举报)?信?箱)"
+_BOX = r"(?:意见箱|举报箱|举报信箱|联系信箱|意见信箱|信访箱|征求意见箱|意见反馈箱|巡[视察](?:意见|举报)?信?箱)"
 _BOX_PATTERNS = [
-    re.compile(rf"(?:在|于)(?P<x>[^,，。;；:：\n]{{2,120}}?)(?:分别|各|均)?(?:设置|设立|放置|安放|安装|悬挂|设有)"
-               rf"(?:了)?的?(?:[0-9一二三四五六七八九十两]+个)?(?:巡[视察])?(?:专用)?{_BOX}"),
+    re.compile(rf"(?:在|于)(?P<x>[^,，。;；:：\n]{{2,120}}?)(?:分别|各|均)?(?:设置|设立|放置|安放|安装|悬挂|设有|设)"
+               rf"(?:了)?的?(?:[0-9一二三四五六七八九十两]+个)?(?:固定|专门)?(?:巡[视察])?(?:专用)?{_BOX}"),
     re.compile(rf"{_BOX}(?:[0-9一二三四五六七八九十两]+个)?[,，:：]?(?:分别|各)?(?:设置|设立|放置|安放)?"
                r"(?:于|在|位于|设在|设于|放置在|安放在|设置在)[:：]?(?P<x>[^。;；\n]{2,300}?)"
                r"(?=设置|等处|等地|。|;|；|\n|$)"),
@@ -75,7 +75,7 @@ _BOX_PATTERNS = [
                r"(?=设置|。|;|；|\n|$)"),
 ]
 _BOX_LEAD = re.compile(r"(?:分别|均|各|在|于|位于|设在|设于|设置在|:|：)+")
-_BOX_TRAIL = re.compile(r"(?:分别|均|设置|设立|等处|等地|等|处)+$")
+_BOX_TRAIL = re.compile(r"(?:分别|均|设置|设立|等处|等地|等|(?<![墙侧口门旁])处)+$")
 _BOX_BAD = re.compile(r"^(?:电话|邮箱|信箱|手机|邮政|地址)|@|\d{7}|信箱$|^[^\u4e00-\u9fff]*$")
 _PLACE_END = re.compile(r"(?:门口|门前|大厅|大门|楼|层|院内|院|处|侧|口|馆|店|室|中心|广场|厅|站|内|外|旁|前|部|"
                         r"单位|宾馆|酒店|村|社区|镇|乡|街道)$")
@@ -269,6 +269,8 @@ def find_postal(doc: Document) -> list[tuple[str, tuple[int, int]]]:
                 break
             stop += 1
         value = text[start:stop]
+        if re.match(r"[、和及与或]", value) or re.search(r"电子(?:邮|信)箱|平台|附表|受理", value):
+            continue  # a list of channels (邮政信箱、电子邮箱、“码上巡”…), not an address
         if (len(value) < 3 or "@" in value or re.search(r"http|www|登录|点击|网站|扫描|关注", value)
                 or not re.search(r"信箱|号|路|街|室|楼|院|组|办|箱", value)):
             continue
@@ -344,6 +346,8 @@ def find_online(doc: Document) -> list[tuple[str, tuple[int, int]]]:
     for match in _ONLINE_NAMES.finditer(text, doc.body_start, doc.body_end):
         if len(found) >= MAX_ITEMS:
             break
+        if match.group() == "网上举报二维码" and text[match.start() - 1:match.start()] == "”":
+            continue  # “码上巡”网上举报二维码: the channel's name came first
         if match.start() not in covered:
             found.append((doc.value(*match.span()), match.span()))
     found.sort(key=lambda item: item[1])

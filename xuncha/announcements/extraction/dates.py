@@ -19,8 +19,11 @@ _MONTH = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
 _DAY = r"(?:3[01]|[12]\d|0?[1-9]|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])"
 
 DATE_RE = re.compile(
-    rf"(?:(?P<y>{_YEAR})年)?(?P<m>{_MONTH})月(?P<d>{_DAY})[日号]"
-    rf"|(?<![\d.])(?P<iy>\d{{4}})(?P<sep>[-/.])(?P<im>1[0-2]|0?[1-9])(?P=sep)(?P<id>3[01]|[12]\d|0?[1-9])(?!\d)")
+    # 1月4至5日: the first day of a range may leave 日 to the second.
+    rf"(?:(?P<y>{_YEAR})年)?(?P<m>{_MONTH})月(?P<d>{_DAY})(?:[日号]|(?=(?:至|到)(?:{_DAY})[日号]))"
+    rf"|(?<![\d.])(?P<iy>\d{{4}})(?P<sep>[-/.])(?P<im>1[0-2]|0?[1-9])(?P=sep)(?P<id>3[01]|[12]\d|0?[1-9])(?!\d)"
+    # Lost characters: 2025年1021日 (月 lost), 20251021日 (年 and 月 lost).
+    rf"|(?<!\d)(?P<gy>\d{{4}})年?(?P<gm>1[0-2]|0[1-9])(?P<gd>3[01]|[12]\d|0[1-9])日")
 # What may join the two dates of a range, and the second date when it omits parts.
 RANGE_SEP = re.compile(r"(?:起|开始)?(?:至|到|—+|–|-|~|－|一)(?:次日)?")
 SECOND_RE = re.compile(
@@ -60,6 +63,8 @@ def _hit(match: re.Match, month_default: int | None = None) -> DateHit | None:
     day: int | None
     if match.group("iy"):
         year, month, day = int(match.group("iy")), int(match.group("im")), int(match.group("id"))
+    elif "gy" in match.re.groupindex and match.group("gy"):
+        year, month, day = int(match.group("gy")), int(match.group("gm")), int(match.group("gd"))
     else:
         year = _number(match.group("y"))
         month = _number(match.group("m")) if match.group("m") else month_default

@@ -34,7 +34,7 @@ _FOOTER = re.compile(
     r"^(?:相关新闻|相关阅读|相关链接|相关文章|延伸阅读|推荐阅读|热点推荐|热门推荐|猜你喜欢|"
     r"责任编辑|【?打印|打印本页|【关闭|关闭窗口|上一篇|下一篇|版权所有|Copyright|©|主办单位|"
     r"主办[:：]|承办|协办|网站标识码|技术支持|关于我们|联系我们|网站地图|分享到|扫一扫|"
-    r"\(?(?:责任)?编辑[:：]|\(?编审[:：]|\(?审核[:：]|\(?校对[:：])", re.IGNORECASE)
+    r"\(?(?:责任|值班)?编辑[:：]|\(?编审[:：]|\(?审核[:：]|\(?校对[:：])", re.IGNORECASE)
 _FOOTER_ANYWHERE = re.compile(r"版权所有|ICP备|ICP证|公网安备|网站标识码|Copyright|©|技术支持[:：]",
                               re.IGNORECASE)
 
@@ -49,6 +49,7 @@ class Document:
     base: int = 0  # where ``original`` starts in the caller's input (a window of it)
     title_start: int = 0
     title_end: int = 0
+    headline: bool = True  # False when the "title" is the first sentence of a paragraph
     body_start: int = 0
     body_end: int = 0
     lines: list[tuple[int, int]] = field(default_factory=list)
@@ -99,6 +100,7 @@ def window(text: str) -> tuple[str, int]:
 def prepare(text: str, base: int = 0) -> Document:
     """Normalise ``text`` and find its headline, body and footer."""
     normal, offsets = normalize_with_offsets(text)
+    normal = normal.replace("∶", ":")  # the ratio sign typeset for a colon in 8∶00 (same length)
     kept: list[str] = []
     origin: list[int] = []
     for line_match in re.finditer(r"[^\n]*\n?", normal):
@@ -159,7 +161,9 @@ def _layout(doc: Document) -> None:
             continue
         if META_LINE.search(line) and re.search(r"\d{4}", line):
             continue
-        if _TITLE_WORDS.search(line[:80]):
+        # A headline names the inspection early; a paragraph (a text without a headline)
+        # may name it later, and is read from its start.
+        if _TITLE_WORDS.search(line[:80]) or (len(line) > 90 and _TITLE_WORDS.search(line)):
             title = (start, end)
             break
     if title is None:
@@ -175,11 +179,12 @@ def _layout(doc: Document) -> None:
     sentence_end = re.search(r"[。!?！？]", text[start:end])
     if end - start > 90 and sentence_end:
         end = start + sentence_end.end()
+        doc.headline = False
     doc.title_start, doc.title_end = start, end
     doc.body_start = start
 
     for line_start, line_end in lines:
-        if line_start < doc.title_end + 40:
+        if line_start < doc.title_end + (40 if doc.headline else 1):
             continue
         line = text[line_start:line_end]
         if _FOOTER.match(line) or (_FOOTER_ANYWHERE.search(line) and len(line) < 200):

@@ -16,16 +16,19 @@ _AFTER = ("主持", "出席", "讲话", "传达", "作了", "作动员", "作表
           "指出", "强调", "介绍", "带队", "同志", "一行", "率队", "率", "就", "在", "对", "宣读", "通报",
           "代表", "要求", "说", "参加", "反馈", "向", "围绕", "结合", "提出", "分别", "及", "和", "与",
           "等", "任", "担任", "为", "是", "同", "从", "主要", "通过", "以", "把", "将", "带领", "领导",
-          "出", "到", "于", "进行", "听取", "任组长", "任副组长", "组长", "副组长", "部署", "并", "也")
+          "出", "到", "于", "进行", "听取", "任组长", "任副组长", "组长", "副组长", "部署", "并", "也",
+          "做")
+_AFTER_WORDS = tuple(word for word in _AFTER if len(word) >= 2)
 # Words that never sit inside a name after its first two characters.
 _INSIDE = ("主持", "出席", "讲话", "传达", "表示", "指出", "强调", "介绍", "带队", "同志", "一行",
            "率队", "宣读", "通报", "代表", "要求", "参加", "反馈", "分别", "担任", "作", "就", "在",
-           "对", "向", "率", "等", "及", "与", "任", "为", "是", "将", "并", "副", "担")
+           "对", "向", "率", "等", "及", "与", "任", "为", "是", "将", "并", "副", "担", "做")
 # Words that look like two-character names but are not (组长 of nobody named).
 _NOT_NAMES = re.compile(r"(?:及其|全体|成员|同志|带队|以上|以下|分别|负责|主持|出席|一行|等人|人员|"
                         r"名单|职责|由|为|是|和|在|对|将|已|均|各|该|本|其|副组|组长|巡[视察]|"
                         r"单位|班子|领导|书记|主任|部长|局长|县长|市长|区长|镇长|乡长|主席|委员|"
-                        r"党组|党委|干部|工作|情况|问题|有关|相关|同时|并|就|作|对此)")
+                        r"党组|党委|干部|工作|情况|问题|有关|相关|同时|并|就|作|对此|授权|人选|任职|"
+                        r"指出|强调|表示|介绍|通报|传达|宣读|提出|讲话|动员|分工)")
 
 
 def _followed_ok(text: str, position: int) -> bool:
@@ -55,6 +58,8 @@ def name_at(text: str, start: int) -> tuple[int, int] | None:
             break
         if any(candidate.find(word, 2) != -1 for word in _INSIDE):
             break
+        if length > 2 and best and text.startswith(_AFTER_WORDS, end - 1):
+            break  # 刘骏指出: the last character begins the verb (指出), not the name
         if _followed_ok(text, end):
             best = (start, end)
     return best

@@ -12,7 +12,7 @@ from .names import name_at, names_list
 from .tables import Table
 
 _OTHER_GROUP = re.compile(r"(?:领导小组|小组|督导组|指导组|工作组|调研组|考核组|检查组|专班|评估组|验收组|"
-                          r"宣讲组|联络组|协调组|专家组|整改组)(?:[^,，。;；]{0,4})$")
+                          r"宣讲组|联络组|协调组|专家组|整改组|纪检组|纪检监察组|监察组|审计组)(?:[^,，。;；]{0,4})$")
 _TEAM_BEFORE = re.compile(r"(?:巡[视察]组|第[一二三四五六七八九十\d]+组|机动组|巡[视察][一二三四五六七八九十\d]+组)"
                           r"[^,，。;；组]{0,3}$")
 _LEADER = re.compile(r"(?<!副)组长(?:[:：|]|为|是)?")
@@ -51,7 +51,8 @@ def find_people(doc: Document, tables: list[Table],
             if title and title.end() - match.end() <= 20:
                 span = name_at(text, title.end())
         if span:
-            leaders.append(span)
+            # 第一、第二巡察组组长金苗、吴剑平: one 组长 per team, so no single leader.
+            leaders.extend(names_list(text, span[0]) or [span])
     for match in _DEPUTY.finditer(text, doc.body_start, doc.body_end):
         if not _team_context(text, match.start(), doc.body_start):
             continue

@@ -17,7 +17,9 @@ _MOBILIZATION_MEETING = re.compile(
     r"|(?:召开|举行)(?:了)?[^。]{0,40}?(?:动员会|动员大会|动员部署会|动员会议|进驻会|见面会)")
 _FEEDBACK_MEETING = re.compile(
     r"反馈会|反馈大会|反馈会议|反馈(?:了)?(?:巡视|巡察)?(?:情况|意见)|进行(?:了)?(?:集中)?反馈|作(?:了)?反馈|"
+    r"(?:巡视|巡察)?(?:意见|情况)反馈|"
     r"集中反馈")
+_EITHER_MEETING = re.compile(_MOBILIZATION_MEETING.pattern + "|" + _FEEDBACK_MEETING.pattern)
 _PERIOD_CONTEXT = re.compile(r"巡[视察]|进驻|驻点|现场|工作时间|回头看|开展")
 _INTAKE = re.compile(r"受理|信访|来信|来电|来访|举报|截止|截至|接听|电话")
 _START_ONLY = re.compile(
@@ -68,7 +70,8 @@ def find_schedule(doc: Document, kind: str, resolver: YearResolver,
     spans = sentences(text, doc.body_start, doc.body_end)
 
     # The meeting: the first date of a sentence that reports it.
-    meeting_re = _FEEDBACK_MEETING if kind == "feedback" else _MOBILIZATION_MEETING
+    meeting_re = {"feedback": _FEEDBACK_MEETING, "mobilization": _MOBILIZATION_MEETING}.get(
+        kind, _EITHER_MEETING)  # a rectification report dates the feedback it answers
     meetings = []
     for start, end in spans:
         sentence = text[start:end]
@@ -78,8 +81,11 @@ def find_schedule(doc: Document, kind: str, resolver: YearResolver,
         if not hits:
             continue
         hit = hits[0]
-        if range_after(text, hit) is not None and kind == "feedback":
+        second = range_after(text, hit)
+        if second is not None and kind != "mobilization" and not re.search(
+                r"反馈", re.split(r"[,，;；。]", text[second.end:end])[0]):
             continue  # 2022年9月13日至11月11日…进行了巡察: the period, not the meeting
+            # (but 于2018年1月4至5日分别向…反馈: the meeting's days)
         value = iso(resolver.year(hit), hit.month, hit.day)
         if value:
             meetings.append((_team_in(text, start, end, team_spans), value, (hit.start, hit.end)))
@@ -104,6 +110,9 @@ def find_schedule(doc: Document, kind: str, resolver: YearResolver,
                 continue
             if not _PERIOD_CONTEXT.search(text[start:end]):
                 continue
+            if kind == "feedback" and re.search(
+                    r"反馈", re.split(r"[,，;；。]", text[second.end:end])[0]):
+                continue  # 于1月4至5日分别向…反馈: the days of the feedback, not the period
             year_a = resolver.year(hit)
             year_b = resolver.year(second, partner=hit, partner_year=year_a)
             value_a, value_b = iso(year_a, hit.month, hit.day), iso(year_b, second.month, second.day)

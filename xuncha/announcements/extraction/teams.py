@@ -13,16 +13,26 @@ from .places import COUNTY_LEVEL_CITIES
 from .tables import Table
 
 _NUM = r"[一二三四五六七八九十\d]+"
-COMMITTEE = r"(?:中央|省委|自治区党委|兵团党委|市委|区委|县委|州委|地委|盟委|旗委|特区党委|林区党委|林区委)"
+COMMITTEE = (r"(?:中央|省委|自治区党委|兵团党委|市委|区委|县委|州委|地委|盟委|旗委|特区党委|林区党委|林区委|"
+             r"集团公司党委|集团党委|公司党委|校党委|学校党委|党委|集团)")
+# The kind of team between its number and 巡察组: 第十三交叉巡察组, 第五提级(交叉)巡察组.
+_TEAM_TYPE = r"(?:机动|专项|交叉|提级交叉|提级[(（]交叉[)）]|提级|联动)?"
 TEAM_RE = re.compile(
     rf"(?P<com>{COMMITTEE})"
-    rf"(?P<round>(?:\d{{4}}年度?)?(?:第{_NUM}轮)(?:巡视|巡察)?)?"
-    rf"(?P<core>第{_NUM}(?:机动|专项)?(?:巡视|巡察)组|(?:巡视|巡察)第?{_NUM}组"
+    rf"(?P<round>(?:\d{{4}}年度?)?(?:第{_NUM}轮)(?:巡视|巡察)?(?:“?回头看”?)?)?"
+    # A count or 各 before a collective name: 县委5个巡察组, 市委各巡察组 (dropped from the name).
+    rf"(?P<count>(?:{_NUM}|两)个|各)?"
+    # Several numbered teams named together: 市委第三、四巡察组, 校党委第一、第二巡察组.
+    rf"(?P<core>第{_NUM}(?:[、和]第?{_NUM})+{_TEAM_TYPE}(?:巡视|巡察)组"
+    rf"|第{_NUM}至第?{_NUM}{_TEAM_TYPE}(?:巡视|巡察)组"
+    rf"|第{_NUM}{_TEAM_TYPE}(?:巡视|巡察)组|(?:巡视|巡察)第?{_NUM}组"
     r"|(?:巡视|巡察)机动组|机动(?:巡视|巡察)组|(?:巡视|巡察)组)(?![织长])")
 # A committee's round without a team: 2024年县委第二轮巡察, 十二届市委第七轮巡察.
-ROUND_RE = re.compile(rf"(?P<com>{COMMITTEE})(?:\d{{4}}年度?)?(?:第{_NUM}轮)?(?:巡视|巡察)(?!组)")
+ROUND_RE = re.compile(rf"(?P<com>{COMMITTEE})(?:\d{{4}}年度?)?(?:第{_NUM}轮)?(?:巡视|巡察)(?![组办])")
 _PREFIX_CUT = re.compile(
     r".*(?:届|中共|据悉|近日|日前|会上|会前|同时|此外|其中|根据|按照|本报讯|讯|上午|下午|"
+    r"接到|收到|配合|协助|支持|陪同|听取|参加|召开|督促|组织|派出|成立|组建|委托|邀请|迎接|接受|"
+    r"针对|通过|作为|同|随着|随著|随|着|著|"
     r"在|对|向|由|与|和|及|经|的|了|是|为|将|各|并|还|已|于|以)")
 
 _COM_LEVEL = {"中央": "central", "省委": "provincial", "自治区党委": "provincial",
@@ -42,6 +52,8 @@ class TeamMention:
     com_text: str
     core_text: str
     numbered: bool
+    group: bool = False  # several numbered teams in one name (第三、四巡察组)
+    counted: bool = False  # a collective name with a count or 各 (县委5个巡察组)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -78,7 +90,9 @@ def team_mentions(doc: Document) -> list[TeamMention]:
             start=prefix[0] if prefix else match.start(), end=match.end(),
             com=match.span("com"), core=match.span("core"), prefix=prefix,
             com_text=match.group("com"), core_text=core,
-            numbered=bool(re.search(rf"{_NUM}|机动", core))))
+            numbered=bool(re.search(rf"{_NUM}|机动", core)),
+            group=bool(re.search(rf"{_NUM}(?:[、和]|至)第?{_NUM}", core)),
+            counted=bool(match.group("count"))))
     return mentions
 
 
@@ -110,6 +124,20 @@ def find_teams(doc: Document, tables: list[Table]) -> Teams:
         if len(chosen_keys) > 1 and scores[top] >= 4:
             # One team reported at length; others of its committee only cited in passing.
             chosen_keys = [k for k in chosen_keys if k == top or scores[k] >= 2]
+        teams_named = sum(2 if any(m.group for m in numbered if m.key == k) else 1
+                          for k in chosen_keys)
+        first_numbered = min(m.start for m in numbered)
+        counted = [m for m in mentions if not m.numbered and m.key[0] == top[0]
+                   and (m.counted or m.start < first_numbered)]
+        if counted and teams_named >= 2:
+            # Several teams, and the text's collective form for them: 市委各巡察组, or
+            # 区委巡察组 named before the teams one by one.
+            chosen_keys = [counted[0].key]
+        groups = [m for m in numbered if m.group and m.key in chosen_keys]
+        if groups:
+            # 第一巡察组 is one of 第一、第二巡察组 named together: the group stands for both.
+            chosen_keys = [k for k in chosen_keys if any(m.key == k for m in groups) or not any(
+                k[0] == g.key[0] and _team_number(k[1]) in _team_numbers(g.core_text) for g in groups)]
     else:
         collective = [m for m in mentions if not m.numbered]
         if collective:
@@ -125,6 +153,15 @@ def find_teams(doc: Document, tables: list[Table]) -> Teams:
         names.append(_display(doc, [m for m in chosen if m.key == key]))
     first = chosen[0]
     return Teams("、".join(names), _level(doc, first), chosen, set(chosen_keys))
+
+
+def _team_number(core: str) -> str:
+    match = re.search(_NUM, core)
+    return match.group() if match else ""
+
+
+def _team_numbers(core: str) -> set[str]:
+    return set(re.findall(_NUM, core))
 
 
 def _word(key: tuple[str, str]) -> str:
@@ -168,9 +205,20 @@ def _county_level_city(doc: Document, mention: TeamMention) -> bool:
     return False
 
 
+_DECIDED_RE = re.compile(r"(?P<com>中央|省委|自治区党委|市委|区委|县委|州委|地委|盟委|旗委)"
+                         r"(?:巡[视察]工作(?:领导小组)?)?(?:统一|的统一)?(?:批准|部署|安排|决定)")
+
+
 def _round_level(doc: Document) -> str | None:
-    """The level from a committee's round when no team is named (2024年县委第二轮巡察)."""
-    match = ROUND_RE.search(doc.text, doc.body_start, doc.body_end)
+    """The level from a committee's round when no team is named (2024年县委第二轮巡察), or
+    from the committee that decided it (经自治区党委批准)."""
+    match = None
+    for candidate in ROUND_RE.finditer(doc.text, doc.body_start, doc.body_end):
+        if candidate.group("com") in _COM_LEVEL or candidate.group("com") == "市委":
+            match = candidate
+            break
+    if match is None:
+        match = _DECIDED_RE.search(doc.text, doc.body_start, doc.body_end)
     if match is None:
         return None
     com = match.group("com")
@@ -183,7 +231,8 @@ def _round_level(doc: Document) -> str | None:
 # --- special topic ------------------------------------------------------------------------
 
 _TOPIC_CUT = re.compile(r".*(?:开展|进行|实施|组织|聚焦|围绕|启动|[组的轮次]|对[^,，。]{0,30}?(?=开展))")
-_TOPIC_BAD = re.compile(r"巡视|巡察|^(?:本|此|这|一|该|首|本次|此次|这次|一次|为期)$|^第|党组织$|工作$")
+_TOPIC_BAD = re.compile(r"巡视|巡察|^(?:本|此|这|一|该|首|本次|此次|这次|一次|为期)$|^第|党组织$|工作$|"
+                        r"第[一二三四五六七八九十\d]+$|^集团|贯彻|落实|配合|支持|做好|推进|保障|确保|迎接|接受|^[^“]*”")
 
 
 def special_topic(doc: Document) -> tuple[str, tuple[int, int]] | None:
@@ -192,6 +241,8 @@ def special_topic(doc: Document) -> tuple[str, tuple[int, int]] | None:
     text = doc.text
     for match in re.finditer(r"专项巡[视察]", text[doc.body_start:doc.body_end]):
         stop = doc.body_start + match.start()
+        if text[stop - 1:stop] == "的" and re.search(r"方面|领域|问题|工作$", text[max(0, stop - 6):stop - 1]):
+            stop -= 1  # 脱贫攻坚和乡村振兴两方面的专项巡察
         lo = stop
         while lo > max(doc.body_start, stop - 40) and text[lo - 1] not in ",，。;；:：、\n|()（）":
             lo -= 1
@@ -205,8 +256,9 @@ def special_topic(doc: Document) -> tuple[str, tuple[int, int]] | None:
             continue
         lo = max(doc.body_start, start - 200)
         sentence_start = max(lo, max(text.rfind(c, lo, start) for c in "。\n") + 1)
-        if "回头看" in text[sentence_start:stop + 40]:
-            continue
+        around = re.sub(r"暨[^,，。]{0,8}回头看", "", text[sentence_start:stop + 40])
+        if "回头看" in around:
+            continue  # 专项巡察“回头看”; but 专项巡察暨巡察“回头看” is both
         return doc.value(start, stop), (start, stop)
     return None
 
@@ -214,15 +266,27 @@ def special_topic(doc: Document) -> tuple[str, tuple[int, int]] | None:
 # --- targets ---------------------------------------------------------------------------------
 
 _X = r"(?P<x>[^,，。;；:：!?\n|巡]{2,80}?)"
+# An enumeration, which may run long and group its items with commas (张家口市宣化区、沽源县，
+# 承德市…): no sentence end inside.
+_LIST = r"(?P<x>(?:[^。;；:：!?\n|巡]|(?<=被)巡){2,700}?)"
+_COUNT = r"(?:[0-9一二三四五六七八九十两]+(?:个|家|所))"
 _TARGET_PATTERNS = [
     re.compile(r"(?:提级|机动|专项)?巡[视察](?:整改)?(?:“?回头看”?)?" + _X +
-               r"(?:党组织)?(?:工作)?(?:动员会|动员大会|动员部署会|见面会|进驻会|情况反馈会|反馈会|工作会)"),
-    re.compile(r"(?<!针)对" + _X + r"(?:党组织|党的建设)?(?:开展|进行|实施)(?:了)?(?:为期[^,，。]{1,10}?的?)?"
+               r"(?:党组织)?(?:“?回头看”?)?(?:工作)?(?:进驻)?"
+               r"(?:动员会|动员大会|动员部署会|见面会|进驻会|情况反馈会|反馈会|工作会)"),
+    re.compile(r"开展对" + _LIST + r"(?:党组织)?的?(?:常规|专项|机动|提级|交叉|联动)?巡[视察]"),
+    re.compile(r"(?<!针)对" + _LIST + r"(?:党组织|党的建设)?(?:开展|进行|实施)(?:了)?(?:为期[^,，。]{1,10}?的?)?"
                r"[^,，。;；\n]{0,24}?巡[视察]"),
+    re.compile(r"(?<!针)对" + _LIST + r"的(?:巡[视察]|进驻)"),
     re.compile(r"进驻" + _X + r"(?=开展|进行|[,，。\n]|$)"),
-    re.compile(r"(?<![在对])向" + _X + r"(?:党组织|领导班子|主要负责同志)?(?:集中)?反馈"),
+    re.compile(r"进驻" + _LIST + r"(?=[,，]?(?:开展|进行)|[。\n]|$)"),
+    re.compile(r"(?<![在对])向" + _LIST + r"(?:党组织|领导班子|主要负责同志)?(?:集中)?"
+               r"(?:进行|作)?(?:了)?(?:巡[视察])?(?:意见|情况)?反馈"),
     re.compile(r"巡[视察]" + _X + r"期间"),
     re.compile(r"在" + _X + r"巡[视察]期间"),
+    re.compile(r"分别(?:是|为)[:：]?" + _LIST + r"(?=[。;；]|$)"),
+    # The units named in a bracket after a count: （其中红星村、南阳村等15个村级党组织为直接巡察）
+    re.compile(r"[(（]其中" + _LIST + r"(?:等" + _COUNT + r"[^()（）]{0,12})?为[^()（）]{0,6}巡[视察][)）]"),
     # A round's teams listed one by one: 县委第一巡察组（组长：…）巡察县发展和改革局党组、…；
     re.compile(r"巡[视察](?:第?[一二三四五六七八九十\d]+)?组(?:[(（][^()（）]{0,40}[)）])?(?:提级|机动|专项)?"
                r"巡[视察]" + _X + r"(?=[;；。]|$)"),
@@ -230,18 +294,23 @@ _TARGET_PATTERNS = [
 UNIT_END = re.compile(
     r"(?:省|自治区|市|区|县|旗|盟|州|乡|镇|街道|村|社区|嘎查|苏木|局|委|办|厅|部|署|院|校|大学|学院|"
     r"中学|小学|公司|集团|中心|所|站|馆|队|会|社|党组|党委|党工委|党总支|党支部|管委会|开发区|园区|"
-    r"银行|医院|法院|检察院|林场|农场|场|行|台|团)$")
+    r"银行|医院|法院|检察院|林场|农场|场|行|台|团|机关|中专|职高|完小|幼|联|处|科|组|连|厂|矿|室|街|园|[一二三四五六七八九十\d]中)$")
 _TARGET_BAD = re.compile(
-    r"巡视|巡察|被巡|^各|全体|所有|有关|相关|上述|以上|其他|其它|本级|下一级|下属|所属|领导班子|干部|"
+    r"巡视|巡察|被巡|^各|全体|所有|有关|相关|上述|以上|其他|其它|本级|下一级|下属|所属|领导班子|(?<!老)干部|"
     r"群众|问题|情况|书记|同志|召开|会议|部门|单位$|^[一二三四五六七八九十两\d]+(?:个|地|家|所|名)|"
-    r"[一二三四五六七八九十两\d]+个|^[一二三四五六七八九十两\d]+[县区市镇乡村地]|^我|^该|^本|^其|期间|党中央|中央$|省委$|^市委$|^县委$|^区委$")
-_LEAD = re.compile(r"(?:了|对|同时|还|分别|并|上述|即)+")
+    r"[一二三四五六七八九十两\d]+个|^[一二三四五六七八九十两\d][县区市镇乡村地]|^我|^该|^本|^其|期间|党中央|中央$|省委$|^市委$|^县委$|^区委$|"
+    r"动员|部署会|反馈会|座谈会|见面会|联系方式|^地区$|^部分|^全(?:市|省|县|区|旗)")
+_LEAD = re.compile(r"(?:了|对|同时|还|分别|并|上述|即|以及|及|该[镇乡县区市村]?|组?进驻)+")
+# A count closing an enumeration: 新安集镇5个乡镇所辖部分行政村, 额济纳旗等30个旗县（市、区）.
+_COUNT_TAIL = re.compile(r"等?[0-9一二三四五六七八九十两]+(?:个|家|所)"
+                         r"(?:[^、,，()（）]|[(（][^()（）]*[)）]){0,24}$")
+_SUB_TAIL = re.compile(r"(?:及其?|和)?(?:所辖的?|下辖的?)?$")
 _TRAIL = re.compile(r"(?:等?[0-9一二三四五六七八九十两]+个[\u4e00-\u9fff]{0,5}|党组织|领导班子|等单位|等)$")
-_SUB = re.compile(r".*(?:所辖的?|下辖的?|辖区内的?)")
+_SUB = re.compile(r".*(?:所辖的?|下辖的?|辖区内的?|所属的?)")
 _ORGAN = re.compile(r"(?:党委|党组|党工委|党总支|党支部|党组织|委员会|委)$")
 _LIST_SEP = re.compile(r"、|,|，|;|；|以及|及|和")
 _PLACE_TAIL = re.compile(r"(?:省|市|州|县|区|盟|旗|镇|乡|街道|村|社区|局|委|办|院|校|中心|公司|集团|党组|"
-                         r"党委|党工委|党支部|党总支|馆|所|站|队|厅|部)$")
+                         r"党委|党工委|党支部|党总支|馆|所|站|队|厅|部|机关|联|室)$")
 
 
 def _split(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -259,8 +328,24 @@ def _split(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in parts if b > a]
 
 
+def _bracketed(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The units a bracket enumerates after a generic item (``部分学校（彭泽四中、博吾学校）``),
+    else the item itself."""
+    match = re.search(r"[(（]([^()（）]*、[^()（）]*)[)）]$", text[start:end])
+    if match is None or not re.search(r"部分|所属|下属|^各|有关|相关|其中|^[0-9一二三四五六七八九十两]+(?:个|所|家)",
+                                      text[start:start + match.start()]):
+        return [(start, end)]  # 月湖县等7个县（市、区）: a count, not a bracketed list
+    inner = start + match.start(1)
+    return _split(text, inner, inner + len(match.group(1)))
+
+
 def _clean_target(text: str, start: int, end: int, in_list: bool = False,
                   ) -> tuple[int, int] | None:
+    count = _COUNT_TAIL.search(text, start, end) if in_list else None
+    if count and count.start() > start + 1:
+        end = count.start()  # the count of the whole list, not part of the last unit
+        tail = _SUB_TAIL.search(text[start:end])  # an optional pattern: always matches
+        end -= len(tail.group()) if tail else 0
     sub = _SUB.match(text, start, end)
     if sub:
         start = sub.end()
@@ -273,7 +358,9 @@ def _clean_target(text: str, start: int, end: int, in_list: bool = False,
             return None  # 吉安县12个乡镇: a count of places inside the county, not the county
         end = start + trail.start()
     value = text[start:end]
-    if not 2 <= len(value) <= 40 or _TARGET_BAD.search(value) or not UNIT_END.search(value):
+    # A unit's other name in brackets: 党校（行政学院）, 省人民防空办公室（省民防局）.
+    named = re.sub(r"[(（][^()（）]{1,30}[)）]$", "", value)
+    if not 2 <= len(named) <= 40 or _TARGET_BAD.search(named) or not UNIT_END.search(named):
         return None
     return (start, end)
 
@@ -288,6 +375,7 @@ def find_targets(doc: Document, tables: list[Table]) -> list[tuple[str, tuple[in
             if len(found) >= 100:
                 break
             items = _split(text, *match.span("x"))
+            items = [part for a, b in items for part in _bracketed(text, a, b)]
             for a, b in items:
                 cleaned = _clean_target(text, a, b, in_list=len(items) > 1)
                 if cleaned:
@@ -322,7 +410,7 @@ def _same_unit_longer(value: str, other: str) -> bool:
         return True
     if value != other and other.endswith(value) and re.search(r"[省市州县区盟旗]$", other[:-len(value)]):
         return True
-    if (len(value) < len(other) and value[0] == other[0] and value[-1] == other[-1]
+    if (len(value) < len(other) <= 8 and value[0] == other[0] and value[-1] == other[-1]
             and not other.startswith(value) and _subsequence(value, other)):
         return True
     return False

@@ -1,3 +1,4 @@
+import datetime
 import io
 import json
 from pathlib import Path
@@ -11,8 +12,10 @@ from xuncha.announcements import services
 from xuncha.announcements.access import can_review_announcement
 from xuncha.announcements.models import Announcement
 from xuncha.announcements.selectors import announcements_visible_to
-from xuncha.inspections.models import ChannelKind
-from xuncha.inspections.testing import approved_round, staffed_team, stationed_inspection
+from xuncha.audit.models import Event
+from xuncha.inspections.models import ChannelKind, TeamPosition
+from xuncha.inspections.targets import inspection_create
+from xuncha.inspections.testing import approved_round, dates, staffed_team, stationed_inspection
 from xuncha.lib.errors import DomainError, Forbidden
 from xuncha.lib.testing import WorldTestCase
 
@@ -163,3 +166,121 @@ class AnnouncementTests(WorldTestCase):
         out = io.StringIO()
         call_command("extract_announcement", str(CORPUS / "seed_002.txt"), "--json", stdout=out)
         self.assertEqual(json.loads(out.getvalue())["inspecting_body"], "省委第九巡視組")
+
+
+MENU_TEXT = """首页 | 工作动态 | 巡察工作 | 信息公开
+区委第二巡察组进驻东湖区卫生健康局开展巡察
+发布时间：2026-03-10
+""" + TEXT.split("\n", 2)[2]
+
+
+class ImportPageTests(WorldTestCase):
+    """#18 item 12 and #19 item 4: the record's title, the pickers, the leader check, the
+    whole scope, and the confidence shown to the reviewer."""
+
+    def test_the_title_is_the_headline_never_the_menu_and_can_be_edited(self):
+        announcement = services.announcement_create(actor=self.office, text=MENU_TEXT)
+        self.assertEqual(announcement.title, "区委第二巡察组进驻东湖区卫生健康局开展巡察")
+        self.login(self.office)
+        url = reverse("announcements:detail", args=[announcement.pk])
+        form = self.client.get(url).context["form"]
+        self.assertEqual(form["title"].value(), announcement.title)
+        data = {k: v for k, v in form.initial.items() if v not in (None, False)}
+        data["title"] = "  东湖区卫生健康局巡察动员会  "
+        self.assertRedirects(self.client.post(url, data), url)
+        announcement.refresh_from_db()
+        self.assertEqual(announcement.title, "东湖区卫生健康局巡察动员会")
+        event = Event.objects.filter(action="announcement.review").latest("seq")
+        self.assertEqual(event.changes["title"][1], "东湖区卫生健康局巡察动员会")
+        data["title"] = " "
+        page = self.client.post(url, data)
+        self.assertEqual(page.status_code, 200)
+        self.assertEqual(page.context["form"].errors["title"],
+                         [gettext("Give the announcement a title.")])
+        announcement.refresh_from_db()
+        self.assertEqual(announcement.title, "东湖区卫生健康局巡察动员会")
+
+    def test_pickers_tell_teams_and_inspections_apart(self):
+        first, second = approved_round(self), approved_round(self, start=datetime.date(2026, 7, 1),
+                                                             end=datetime.date(2026, 9, 30))
+        staffed_team(self, first)
+        staffed_team(self, second, members=[(self.insp_a2, TeamPosition.LEADER)])
+        for r in (first, second):
+            team = r.teams.get()
+            inspection_create(actor=self.office, team=team, units=[self.unit_edu],
+                              data=dates(r.planned_start))
+        announcement = services.announcement_create(actor=self.office, text=TEXT)
+        self.login(self.office)
+        page = self.client.get(reverse("announcements:detail", args=[announcement.pk]))
+        form = page.context["apply_form"]
+        teams = [label for value, label in form.fields["team"].choices if value]
+        self.assertEqual(len(teams), 2)
+        self.assertEqual(len(set(teams)), 2, teams)
+        self.assertIn(first.name, teams[1] + teams[0])
+        self.assertTrue(any("周敏" in label for label in teams))
+        inspections = [label for value, label in form.fields["inspection"].choices if value]
+        self.assertEqual(len(inspections), 2)
+        self.assertEqual(len(set(inspections)), 2, inspections)
+        self.assertTrue(all(first.name in label or second.name in label for label in inspections))
+
+    def test_a_team_led_by_someone_else_is_a_warning_before_anything_is_created(self):
+        team = staffed_team(self, approved_round(self),
+                            members=[(self.insp_a2, TeamPosition.LEADER)])
+        announcement = services.announcement_create(actor=self.office, text=TEXT)
+        self.login(self.office)
+        url = reverse("announcements:apply", args=[announcement.pk])
+        page = self.client.post(url, {"team": team.pk, "units": [self.unit_health.pk]})
+        self.assertEqual(page.status_code, 200)
+        error = page.context["apply_form"].errors["leader_confirmed"][0]
+        self.assertIn("周敏", error)
+        self.assertIn("吴海燕", error)
+        self.assertFalse(announcement.inspections.exists())
+        response = self.client.post(url, {"team": team.pk, "units": [self.unit_health.pk],
+                                          "leader_confirmed": "on"})
+        inspection = announcement.inspections.get()
+        self.assertRedirects(response, reverse("inspections:inspection_detail",
+                                               args=[inspection.pk]))
+        self.assertIsNone(services.leader_differs(announcement.values, staffed_team(
+            self, approved_round(self, start=datetime.date(2026, 7, 1),
+                                 end=datetime.date(2026, 9, 30)))))
+
+    def test_the_scope_is_kept_whole(self):
+        text = TEXT.replace("问题的来信来电来访。", "问题的来信来电来访，重点是关于违反政治纪律、组织纪律、"
+                            "廉洁纪律、群众纪律、工作纪律和生活纪律等方面的举报和反映。")
+        announcement = services.announcement_create(actor=self.office, text=text)
+        self.assertEqual(announcement.extracted["scope_in"], "东湖区卫生健康局党组领导班子及其成员")
+        team = staffed_team(self, approved_round(self))
+        inspection = services.announcement_apply(actor=self.office, announcement=announcement,
+                                                 team=team, units=[self.unit_health])[0]
+        self.assertTrue(inspection.scope_text.startswith("巡察组主要受理反映东湖区卫生健康局党组"))
+        self.assertTrue(inspection.scope_text.endswith("生活纪律等方面的举报和反映。"),
+                        inspection.scope_text)
+        # A scope the reviewer rewrote is kept as they wrote it.
+        self.assertEqual(services.whole_scope(text, "县直单位"),
+                         gettext("Petitions about %(scope)s are accepted.") % {"scope": "县直单位"})
+
+    def test_confidence_per_field_and_doubtful_fields_flagged(self):
+        text = TEXT.replace("3月9日，区委第二巡察组巡察", "区委第二巡察组巡察").replace(
+            "组长周敏作动员讲话。", "组长周敏作动员讲话。区委第三巡察组组长钱卫东出席。")
+        announcement = services.announcement_create(actor=self.office, text=text)
+        self.login(self.office)
+        page = self.client.get(reverse("announcements:detail", args=[announcement.pk]))
+        form = page.context["form"]
+        flagged = {name for name, _label, _why in form.doubts}
+        self.assertIn("leader", flagged)  # two teams' leaders named: no single 组长
+        self.assertNotIn("petition_deadline", flagged)  # 2026年4月30日, written whole
+        self.assertEqual(form.fields["leader"].widget.attrs["data-confidence"], "low")
+        levels = dict((str(label), level) for label, level, _text in page.context["confidence"])
+        self.assertEqual(levels[str(form.fields["petition_deadline"].label)], "high")
+        self.assertContains(page, 'data-confidence="low"')
+        self.assertContains(page, gettext("the text names several teams or leaders"))
+
+    def test_pages_speak_the_readers_language_not_field_codes(self):
+        announcement = services.announcement_create(actor=self.office, text=TEXT)
+        self.login(self.office)
+        listing = self.client.get(reverse("announcements:list"))
+        self.assertContains(listing, f"<td>{gettext('Mobilization or notice')}</td>", html=False)
+        self.assertNotContains(listing, "<td>mobilization</td>")
+        page = self.client.get(reverse("announcements:detail", args=[announcement.pk]))
+        self.assertContains(page, f'class="f-leader" title="{gettext("Leader")}"')
+        self.assertNotContains(page, 'title="leader"')
