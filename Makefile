@@ -24,6 +24,7 @@ $(VENV)/.installed-e2e: $(VENV)/.installed-test pyproject.toml
 
 ## run: migrate, load the demo once, serve http://127.0.0.1:8000 on SQLite
 run: $(VENV)/.installed
+	@$(PY) -m xuncha.devenv
 	XUNCHA_DEBUG=1 $(XUNCHA) migrate --no-input
 	XUNCHA_DEBUG=1 $(XUNCHA) createcachetable
 	XUNCHA_DEBUG=1 $(XUNCHA) seed-demo --if-empty
@@ -48,11 +49,11 @@ test-postgres: $(VENV)/.installed-test
 e2e: $(VENV)/.installed-e2e
 	XUNCHA_TESTING=1 XUNCHA_E2E=1 $(PY) manage.py test --noinput $(if $(KEEPDB),--keepdb) xuncha.e2e
 
-## bench: build the provincial data set on PostgreSQL if absent and measure
+## bench: build the provincial data set on PostgreSQL if absent and measure (ONLY=todo,pages: some figures)
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/xuncha_bench
 bench: $(VENV)/.installed-test
 	$(PY) scripts/createdb.py "$(BENCH_DATABASE_URL)"
-	DATABASE_URL="$(BENCH_DATABASE_URL)" XUNCHA_DEBUG=1 $(XUNCHA) bench $(if $(SCALE),--scale $(SCALE))
+	DATABASE_URL="$(BENCH_DATABASE_URL)" XUNCHA_DEBUG=1 $(XUNCHA) bench $(if $(SCALE),--scale $(SCALE)) $(if $(ONLY),--only $(ONLY))
 
 ## lint: ruff, mypy on every app (0 errors; needs no secret key), migrations up to date
 lint: $(VENV)/.installed-test

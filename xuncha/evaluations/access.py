@@ -33,6 +33,14 @@ def can_read_session(*, user: User, evaluation: Evaluation) -> bool:
     return is_staff_of(user=user, committee_id=evaluation.committee_id)
 
 
+def can_read_results(*, user: User, evaluation: Evaluation) -> bool:
+    """The counts, means, ranks and void ballots, on the page and in the exports: whoever
+    reads the session, once voting is closed. Until then the results are sealed — for the
+    office too — and the page shows the turnout only."""
+    return can_read_session(user=user, evaluation=evaluation) and (
+        evaluation.status == Status.CLOSED)
+
+
 def can_manage_session(*, user: User, evaluation: Evaluation) -> bool:
     """The committee's office runs the session: its printed ballots, its paper sheets
     (query form: ``selectors.evaluations_managed_by``)."""

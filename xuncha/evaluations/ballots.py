@@ -206,6 +206,12 @@ def paper_enter(*, actor: User, evaluation: Evaluation, ballot_type: BallotType,
         evaluation=evaluation, ballot_type=ballot_type, number=number)
     if sheet.status in (SheetStatus.AGREED, SheetStatus.RESOLVED):
         raise DomainError(_("This sheet is already counted."), code="counted")
+    if sheet.status == SheetStatus.MISMATCH:
+        # Two entries are all a sheet takes: a third look resolves it (paper_resolve) and
+        # is no entry, so that the third clerk stays free to settle the dispute.
+        raise DomainError(_("The two entries of this sheet differ: it is resolved on its own "
+                            "page by a clerk who entered neither, not entered again."),
+                          code="disputed")
     if (not created and sheet.status == SheetStatus.WAITING
             and not can_enter_sheet(user=actor, sheet=sheet)):
         raise _same_clerk()

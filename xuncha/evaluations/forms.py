@@ -1,6 +1,8 @@
 """Forms of the office's pages and of the voting page."""
 
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -16,18 +18,27 @@ class EvaluationForm(forms.Form):
     closes_at = forms.DateTimeField(label=_("Voting closes at"), widget=DateTimeInput())
     unmarked_rule = forms.ChoiceField(label=_("An object left unmarked"),
                                       choices=UnmarkedRule.choices)
-    template = forms.BooleanField(label=_("Start from the seed 003 meeting (述职评议)"),
+    template = forms.BooleanField(label=_("Start from a usual meeting (述职评议): its groups, "
+                                          "grades and ballot types"),
                                   required=False, initial=True)
 
 
 class GroupForm(forms.Form):
     name = forms.CharField(label=_("Group"), max_length=200)
-    quota_grade = forms.CharField(label=_("Limited grade (code)"), max_length=16, initial="good")
+    #: The grade whose count is limited, chosen by its label (好); its code stays internal.
+    quota_grade = forms.ChoiceField(label=_("Limited grade"), choices=())
     quota_ratio = forms.DecimalField(label=_("At most this share of the group"), required=False,
                                      max_digits=4, decimal_places=3, min_value=0, max_value=1)
     quota_max = forms.IntegerField(label=_("And at most this many"), required=False, min_value=0)
     objects = forms.CharField(label=_("Objects (one per line)"),
                               widget=forms.Textarea(attrs={"rows": 8}))
+
+    def __init__(self, *args: Any, grades: Sequence[Any] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["quota_grade"]
+        field.choices = [(g.code, g.label) for g in grades]  # type: ignore[attr-defined]
+        field.initial = next((g.code for g in grades if g.code == "good"),
+                             grades[0].code if grades else None)
 
 
 def _score(value: str) -> Decimal:
@@ -41,19 +52,45 @@ def _score(value: str) -> Decimal:
 
 
 class GradesForm(forms.Form):
-    grades = forms.CharField(label=_("Grades (code | label | score, one per line)"),
+    grades = forms.CharField(label=_("Grades (label | score, one per line)"),
                              widget=forms.Textarea(attrs={"rows": 5}))
 
+    def __init__(self, *args: Any, codes: Sequence[tuple[str, str]] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: ``(code, label)`` of the grades saved so far, in order: the codes stay internal.
+        self.codes = list(codes)
+
     def clean_grades(self) -> list[tuple[str, str, Decimal]]:
-        """``code | label | score`` lines as (code, label, score); blank lines are skipped."""
-        grades = []
+        """``label | score`` lines as (code, label, score); blank lines are skipped. A grade
+        keeps the code of the saved grade with its label, else of the grade in its place,
+        else gets a new one (``code | label | score`` lines, as older pages sent, are read
+        too)."""
+        lines = []
         for line in self.cleaned_data["grades"].splitlines():
             parts = [p.strip() for p in line.split("|")]
-            if len(parts) != 3:
+            if len(parts) not in (2, 3):
                 if line.strip():
-                    raise forms.ValidationError(_("Write each grade as code | label | score."))
+                    raise forms.ValidationError(_("Write each grade as label | score."))
                 continue
-            grades.append((parts[0], parts[1], _score(parts[2])))
+            lines.append(parts)
+        by_label = {label: code for code, label in self.codes}
+        named = {p[0] for p in lines if len(p) == 3} | {
+            by_label[p[0]] for p in lines if len(p) == 2 and p[0] in by_label}
+        grades: list[tuple[str, str, Decimal]] = []
+        for i, parts in enumerate(lines):
+            if len(parts) == 3:
+                grades.append((parts[0], parts[1], _score(parts[2])))
+                continue
+            label, score = parts
+            code = by_label.get(label)
+            if code is None:
+                taken = named | {g[0] for g in grades}
+                if i < len(self.codes) and self.codes[i][0] not in taken:
+                    code = self.codes[i][0]
+                else:
+                    code = next(f"g{n}" for n in range(1, len(lines) + len(taken) + 2)
+                                if f"g{n}" not in taken)
+            grades.append((code, label, _score(score)))
         return grades
 
 

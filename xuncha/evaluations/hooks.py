@@ -1,5 +1,8 @@
 """What the evaluations app adds: the menu entry and its steps in the to-do."""
 
+from typing import Any
+
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -63,5 +66,12 @@ def evaluation_todo(user: User) -> list[TodoItem]:
     return items
 
 
+def evaluation_todo_queries(user: User) -> list[QuerySet[Any]]:
+    """The query forms behind ``evaluation_todo``, one per kind (the top bar counts them)."""
+    return [evaluations_awaiting_entry(user=user), evaluations_awaiting_results(user=user),
+            sheets_awaiting_second_entry(user=user), sheets_awaiting_resolution(user=user)]
+
+
 NAV = [NavEntry("evaluations", _("Evaluation votes"), "evaluations:list", can_open_evaluations)]
 TODO = [evaluation_todo]
+TODO_COUNTS = [evaluation_todo_queries]

@@ -3,7 +3,12 @@ score and the rank of each object in its group."""
 
 from dataclasses import dataclass, field
 
-from .models import BallotType, Evaluation, Grade, Group, Object
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from xuncha.lib.errors import DomainError
+
+from .models import BallotType, Evaluation, Grade, Group, Object, SheetStatus, Status
 
 
 @dataclass
@@ -28,10 +33,39 @@ class Results:
     void_reasons: list[tuple[str, list[str]]]
 
 
+@dataclass
+class TypeTurnout:
+    ballot_type: BallotType
+    cast: int  # ballots counted so far, online and paper, valid or void
+    codes_issued: int
+    codes_used: int
+    sheets_pending: int  # paper sheets waiting for a second entry or a resolution
+
+
+def turnout(evaluation: Evaluation) -> list[TypeTurnout]:
+    """What may be shown while the results are sealed: how many ballots each type has
+    received, never how they were marked (nor how many were void)."""
+    types = evaluation.ballot_types.annotate(
+        n_codes=Count("codes", distinct=True),
+        n_used=Count("codes", filter=Q(codes__used=True), distinct=True))
+    cast = dict(evaluation.ballots.values_list("ballot_type").annotate(n=Count("pk")))
+    pending = dict(evaluation.sheets.filter(
+        status__in=[SheetStatus.WAITING, SheetStatus.MISMATCH]).values_list(
+        "ballot_type").annotate(n=Count("pk")))
+    return [TypeTurnout(ballot_type=t, cast=cast.get(t.pk, 0), codes_issued=t.n_codes,
+                        codes_used=t.n_used, sheets_pending=pending.get(t.pk, 0))
+            for t in types]
+
+
 def evaluation_results(evaluation: Evaluation) -> Results:
     """Per object: counts per grade per ballot type; per type the mean grade score over the
     valid ballots that graded it (blanks left out); the combined score = Σ weight × mean
-    over the types that graded it, weights rescaled to those types; the rank in its group."""
+    over the types that graded it, weights rescaled to those types; the rank in its group.
+
+    Sealed until voting closes (``access.can_read_results``): refused before, whoever asks,
+    so that no page, export or future API can show a running count."""
+    if evaluation.status != Status.CLOSED:
+        raise DomainError(_("The results are sealed until voting closes."), code="sealed")
     types = list(evaluation.ballot_types.all())
     grades = list(evaluation.grades.all())
     scores = {g.code: float(g.score) for g in grades}

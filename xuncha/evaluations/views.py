@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from xuncha.accounts.http import AuthedHttpRequest
 from xuncha.lib import ratelimit
 from xuncha.lib.errors import DomainError, NotFound
+from xuncha.lib.links import public_url
 from xuncha.lib.lookup import get_or_404
 from xuncha.web.access import allow_if, public
 from xuncha.web.forms import add_domain_error
@@ -34,6 +35,8 @@ from .access import (
     can_open_evaluation_office,
     can_open_evaluations,
     can_open_session,
+    can_read_results,
+    can_resolve_sheet,
     can_set_up_session,
 )
 from .ballots import code_lookup, codes_generate, paper_enter, paper_resolve, vote_cast
@@ -47,7 +50,7 @@ from .forms import (
     SheetForm,
 )
 from .models import Evaluation, SheetStatus, Status, VotingCode
-from .results import evaluation_results
+from .results import evaluation_results, turnout
 from .selectors import evaluations_visible_to
 from .sessions import (
     ballot_type_save,
@@ -115,7 +118,7 @@ def detail_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     groups = list(evaluation.groups.prefetch_related("members"))
     for group in groups:
         group.quota = group_quota(group)  # type: ignore[attr-defined]  # shown beside the group
-    grades_text = "\n".join(f"{g.code} | {g.label} | {g.score}" for g in evaluation.grades.all())
+    grades_text = "\n".join(f"{g.label} | {g.score}" for g in evaluation.grades.all())
     sheets = evaluation.sheets.select_related("ballot_type").prefetch_related("entries__clerk")
     return render(request, "evaluations/detail.html", {
         "evaluation": evaluation, "groups": groups, "grades": evaluation.grades.all(),
@@ -128,12 +131,13 @@ def detail_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "can_close": can_close_session(user=user, evaluation=evaluation),
         "can_enter_paper": can_enter_paper(user=user, evaluation=evaluation),
         "can_issue_codes": can_issue_codes(user=user, evaluation=evaluation),
-        "group_form": GroupForm(), "grades_form": GradesForm(initial={"grades": grades_text}),
+        "group_form": GroupForm(grades=list(evaluation.grades.all())),
+        "grades_form": GradesForm(initial={"grades": grades_text}),
         "type_form": BallotTypeForm(), "codes_form": CodesForm(initial={"count": 100}),
         "problems": setup_problems(evaluation) if evaluation.status == Status.DRAFT
         else [], "sheets": sheets, "SheetStatus": SheetStatus,
         "ballots": evaluation.ballots.count(),
-        "vote_url": request.build_absolute_uri(reverse("public:vote"))})
+        "vote_url": public_url(reverse("public:vote"), request)})
 
 
 # --- the office's actions on a session (one view each; all answer on the session's page) ---
@@ -166,7 +170,7 @@ def group_save_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         quota_grade=d["quota_grade"], quota_ratio=d["quota_ratio"], quota_max=d["quota_max"],
         objects=d["objects"].splitlines(),
         group=get_or_404(evaluation.groups.all(), changed) if changed else None),
-        success=_("Done."), form=GroupForm(request.POST))
+        success=_("Done."), form=GroupForm(request.POST, grades=list(evaluation.grades.all())))
 
 
 @allow_if(can_open_evaluation_office)
@@ -175,7 +179,8 @@ def grades_save_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     evaluation = access_session(user=request.user, pk=pk)
     return _step(request, evaluation, lambda d: grades_save(
         actor=request.user, evaluation=evaluation, grades=d["grades"]),
-        success=_("Done."), form=GradesForm(request.POST))
+        success=_("Done."), form=GradesForm(request.POST, codes=[
+            (g.code, g.label) for g in evaluation.grades.all()]))
 
 
 @allow_if(can_open_evaluation_office)
@@ -223,7 +228,7 @@ def codes_generate_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         return _refused(request, evaluation, exc.message)
     data = documents.slips_docx(evaluation, ballot_type, codes,
-                                request.build_absolute_uri(reverse("public:vote")))
+                                public_url(reverse("public:vote"), request))
     return docx_response(data, f"codes-{evaluation.pk}-{ballot_type.code}.docx")
 
 
@@ -254,6 +259,13 @@ def paper_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                                 ballot_type=ballot_type, number=form.cleaned_data["number"],
                                 marks=_marks_from(request))
         except DomainError as exc:
+            disputed = (evaluation.sheets.filter(ballot_type=ballot_type,
+                                                 number=form.cleaned_data["number"]).first()
+                        if exc.code == "disputed" else None)
+            if disputed is not None and can_resolve_sheet(user=request.user, sheet=disputed):
+                # Not an entry: the third clerk is taken to settle the dispute instead.
+                messages.info(request, exc.message)
+                return redirect("evaluations:resolve", pk=evaluation.pk, sheet_pk=disputed.pk)
             messages.error(request, exc.message)
         else:
             messages.success(request, _("Sheet %(type)s-%(n)d: %(status)s") % {
@@ -293,6 +305,10 @@ def resolve_view(request: AuthedHttpRequest, pk: int, sheet_pk: int) -> HttpResp
 @allow_if(can_open_evaluations)
 def results_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     evaluation = access_session(user=request.user, pk=pk)
+    if not can_read_results(user=request.user, evaluation=evaluation):
+        # Sealed until voting closes: the turnout only, and no export (whatever ?format).
+        return render(request, "evaluations/results_sealed.html", {
+            "evaluation": evaluation, "turnout": turnout(evaluation)})
     result = evaluation_results(evaluation)
     fmt = request.GET.get("format")
     if fmt == "xlsx":

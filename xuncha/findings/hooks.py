@@ -4,6 +4,7 @@ steps in the to-do."""
 import datetime
 from typing import Any
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -195,6 +196,15 @@ def findings_todo(user: User) -> list[TodoItem]:
     return items
 
 
+def findings_todo_queries(user: User) -> list[QuerySet[Any]]:
+    """The query forms behind ``findings_todo``, one per kind (the top bar counts them)."""
+    return [problems_awaiting_signature(user=user), inspections_awaiting_main_report(user=user),
+            reports_awaiting_redraft(user=user), reports_awaiting_review(user=user),
+            reports_awaiting_approval(user=user), inspections_awaiting_feedback(user=user),
+            clues_awaiting_transfer(user=user), clues_awaiting_receipt(user=user),
+            clues_awaiting_report(user=user), clues_awaiting_closure(user=user)]
+
+
 NAV = [
     NavEntry("inspections", _("Problem library"), "findings:library", can_open_library),
     NavEntry("clues", _("Clues"), "findings:clue_list", can_open_clues),
@@ -202,4 +212,5 @@ NAV = [
 INSPECTION_SECTIONS = [inspection_section]
 DEADLINES = [clue_deadlines]
 TODO = [findings_todo]
+TODO_COUNTS = [findings_todo_queries]
 DEMO_STEPS = [demo_step]

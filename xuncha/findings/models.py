@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -324,6 +325,15 @@ class ReportVersion(models.Model):
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
     approved_at = models.DateTimeField(null=True, blank=True)
+    #: Who sent this version to the office and when; who reviewed it there (accepted it for
+    #: the leading group, or returned it) and when. A returned version is kept as it was:
+    #: the next edit or resubmission makes a new version.
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
     frozen_docx = models.BinaryField(null=True, blank=True, editable=False)
 
     class Meta:
@@ -378,7 +388,9 @@ class Feedback(models.Model):
         verbose_name_plural = _("feedback")
 
     def __str__(self) -> str:
-        return f"feedback {self.inspection_id}"
+        # As the audit log and the to-do name it (stored with the event): words, not codes.
+        return gettext("%(what)s: %(of)s") % {"what": gettext("Feedback"),
+                                              "of": self.inspection}
 
     @property
     def audit_committee_id(self):

@@ -13,7 +13,6 @@ from xuncha.inspections.models import Inspection, InspectionStatus
 from xuncha.lib.errors import DomainError, Forbidden
 
 from .access import (
-    REPORT_WITH_TEAM,
     can_approve_report,
     can_approve_reports,
     can_comment_report,
@@ -66,19 +65,27 @@ def report_start(*, actor: User, inspection: Inspection, kind: str = ReportKind.
     return report
 
 
+def _next_version(report: Report, current: ReportVersion, actor: User) -> ReportVersion:
+    """A new draft version, a copy of ``current``, which stays as it was (with who returned
+    or approved it, and when)."""
+    new = ReportVersion.objects.create(report=report, number=current.number + 1,
+                                       created_by=actor, summary=current.summary,
+                                       conclusion=current.conclusion,
+                                       none_found=current.none_found)
+    new.problems.set(current.problems.all())
+    event_record(actor=actor, action="report.new_version", obj=report,
+                 params={"from": current.number, "to": new.number, "after": current.status})
+    return new
+
+
 def _editable_version(report: Report, actor: User) -> ReportVersion:
+    """The version an edit changes: the draft itself; after a return or an approval, a new
+    version (the returned or approved one is kept unchanged)."""
     current = report.current()
-    if current.status in REPORT_WITH_TEAM:
+    if current.status == ReportStatus.DRAFT:
         return current
-    if current.status == ReportStatus.APPROVED:
-        new = ReportVersion.objects.create(report=report, number=current.number + 1,
-                                           created_by=actor, summary=current.summary,
-                                           conclusion=current.conclusion,
-                                           none_found=current.none_found)
-        new.problems.set(current.problems.all())
-        event_record(actor=actor, action="report.new_version", obj=report,
-                     params={"from": current.number, "to": new.number})
-        return new
+    if current.status in (ReportStatus.RETURNED, ReportStatus.APPROVED):
+        return _next_version(report, current, actor)
     raise DomainError(_("The report is with the office or the leading group; it can change "
                         "again when it is returned."))
 
@@ -134,9 +141,14 @@ def report_submit(*, actor: User, report: Report) -> ReportVersion:
     issue = report_problems_issue(version)
     if issue:
         raise DomainError(issue, code="precondition")
+    if version.status == ReportStatus.RETURNED:
+        # Resubmitted as it is: the returned version stays returned, a new one goes up.
+        version = _next_version(report, version, actor)
     version.status = ReportStatus.SUBMITTED
-    version.save(update_fields=["status"])
-    event_record(actor=actor, action="report.submit", obj=version)
+    version.submitted_by, version.submitted_at = actor, timezone.now()
+    version.save(update_fields=["status", "submitted_by", "submitted_at"])
+    event_record(actor=actor, action="report.submit", obj=version,
+                 params={"version": version.number})
     return version
 
 
@@ -153,9 +165,10 @@ def report_review(*, actor: User, report: Report, comment: str, accept: bool) ->
     if comment.strip():
         ReportComment.objects.create(version=version, author=actor, text=comment.strip())
     version.status = ReportStatus.REVIEWED if accept else ReportStatus.RETURNED
-    version.save(update_fields=["status"])
+    version.reviewed_by, version.reviewed_at = actor, timezone.now()
+    version.save(update_fields=["status", "reviewed_by", "reviewed_at"])
     event_record(actor=actor, action="report.review", obj=version,
-                 params={"accept": accept, "comment": comment})
+                 params={"accept": accept, "comment": comment, "version": version.number})
     return version
 
 

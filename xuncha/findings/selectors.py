@@ -5,12 +5,17 @@ Clue *content* is never read through these: only ``clues.clue_open`` reveals it,
 office head and the receiving body, and audits every attempt.
 """
 
-from django.db.models import Q, QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from xuncha.accounts.models import User
 from xuncha.accounts.roles import Role
 from xuncha.inspections.models import Inspection
 from xuncha.inspections.selectors import inspections_visible_to
+from xuncha.lib import glossary
+from xuncha.lib.textdiff import FieldDiff, fields_diff
 from xuncha.organizations.models import Cadre, Committee, Inspector
 
 from .models import (
@@ -22,6 +27,7 @@ from .models import (
     ProblemCategory,
     ProblemStatus,
     Report,
+    ReportComment,
     ReportKind,
     ReportStatus,
     ReportVersion,
@@ -105,8 +111,9 @@ def approved_main_version(inspection: Inspection) -> ReportVersion | None:
 
 
 def receiving_body(clue: Clue) -> str:
-    """The body a transferred clue went to, as the clue page shows it (empty before)."""
-    return clue.receiver_body
+    """The body a transferred clue went to, as the clue page shows it (empty before): its
+    name (纪委监委, 组织部), never the stored code."""
+    return glossary.display("receiver_body", clue.receiver_body) if clue.receiver_body else ""
 
 
 # --- what the forms offer ---------------------------------------------------------------------
@@ -138,3 +145,45 @@ def clue_subjects(inspection: Inspection) -> QuerySet[Cadre]:
     """Who a clue may concern: the cadres of the inspecting and of the inspected committee."""
     return Cadre.objects.filter(
         unit__committee__in=[inspection.committee_id, inspection.unit.committee_id])
+
+
+# --- a report's versions and what changed between them ------------------------------------
+
+
+@dataclass
+class VersionEntry:
+    version: ReportVersion
+    #: what changed since the version before (empty for the first)
+    diff: list[FieldDiff]
+    previous: int | None
+
+
+def _problems_text(version: ReportVersion) -> str:
+    return "\n".join(f"{p.number} {p.title}" for p in version.problems.all())
+
+
+def report_history(report: Report) -> list[VersionEntry]:
+    """Every version, newest first, with who made, submitted, reviewed (accepted or
+    returned) and approved it and when, its comments, and the change from the one before."""
+    versions = list(report.versions.select_related(
+        "created_by", "submitted_by", "reviewed_by", "approved_by").prefetch_related(
+        Prefetch("problems", queryset=Problem.objects.order_by("sequence")),
+        Prefetch("comments", queryset=ReportComment.objects.select_related("author")))
+        .order_by("number"))
+    entries: list[VersionEntry] = []
+    before: ReportVersion | None = None
+    for version in versions:
+        diff: list[FieldDiff] = [] if before is None else fields_diff([
+            (_("Overview"), before.summary, version.summary),
+            (_("Problems"), _problems_text(before), _problems_text(version)),
+            (_("Suggestions"), before.conclusion, version.conclusion)])
+        entries.append(VersionEntry(version, diff, before.number if before else None))
+        before = version
+    return entries[::-1]
+
+
+def report_comments(report: Report) -> QuerySet[ReportComment]:
+    """The comments on every version of the report, oldest first: the office's reasons for
+    a return stay in view while the team redrafts in a new version."""
+    return ReportComment.objects.filter(version__report=report).select_related(
+        "author", "version").order_by("created_at", "pk")

@@ -509,9 +509,9 @@ def _report_page(request: AuthedHttpRequest, report: Report, *, status: int = 20
         "problems": list(version.problems.values_list("pk", flat=True))})
     context = {
         "report": report, "version": version,
-        "versions": report.versions.select_related("approved_by").order_by("-number"),
+        "history": sel.report_history(report),
         "problems": version.problems.select_related("category").order_by("sequence"),
-        "comments": version.comments.select_related("author"),
+        "comments": sel.report_comments(report),
         "issue": reports.report_problems_issue(version),
         "can_draft": can_draft_reports(user=user, inspection=inspection),
         "can_submit": can_submit_report(user=user, report=report),

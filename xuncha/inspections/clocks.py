@@ -100,6 +100,9 @@ class Deadline:
     level: str = "grey"
     days_left: int = 0
     starts: str = ""
+    #: the day the step was done, when known: done after ``due`` is flagged late
+    done_on: datetime.date | None = None
+    late: bool = False
 
 
 def light(*, due: datetime.date, today: datetime.date, done: bool = False,
@@ -133,6 +136,7 @@ def measure_light(*, due: datetime.date, today: datetime.date, done: bool,
 def finish(deadline: Deadline, *, today: datetime.date,
            calendar: workdays.Calendar | None = None) -> Deadline:
     deadline.days_left = (deadline.due - today).days
+    deadline.late = bool(deadline.done and deadline.done_on and deadline.done_on > deadline.due)
     if deadline.level == "grey":
         deadline.level = light(due=deadline.due, today=today, done=deadline.done,
                                calendar=calendar)

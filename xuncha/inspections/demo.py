@@ -5,6 +5,7 @@ import datetime
 
 from xuncha.lib.errors import DomainError
 from xuncha.ops.demo import Demo
+from xuncha.teamwork.pledges import pledge_record_paper
 
 from .models import ChannelKind, RoundKind, TeamPosition
 from .moves import inspection_begin_onsite, inspection_begin_reporting, inspection_station
@@ -33,6 +34,13 @@ def _staff(office, team, pool, first, positions):
             continue
         added.append(inspector)
     return added
+
+
+def pledges_record_paper(office, team):
+    """The integrity pledges the members signed at the pre-stationing training, recorded by
+    the office (the team cannot be stationed before; xuncha/teamwork)."""
+    for member in team.members.filter(pledge__isnull=True):
+        pledge_record_paper(actor=office, member=member)
 
 
 def _channels(office, inspection, phone, box):
@@ -71,6 +79,7 @@ def demo_step(demo: Demo) -> None:
               "stationed_on": D(2024, 3, 11), "petition_deadline": D(2024, 5, 3),
               "notified_on": D(2024, 2, 26), "scope_text": SCOPE})
     _staff(office, t1, pool[6:], pool[6], positions)
+    pledges_record_paper(office, t1)
     for index, inspection in enumerate(done):
         _channels(office, inspection, f"0791-8600{index}101", f"A00{index + 1}")
         inspection_station(actor=office, inspection=inspection)
@@ -91,6 +100,7 @@ def demo_step(demo: Demo) -> None:
               "stationed_on": D(2026, 10, 19), "petition_deadline": D(2026, 12, 18),
               "notified_on": D(2026, 9, 30), "scope_text": SCOPE})
     _staff(office, t2, pool, lead, positions)
+    pledges_record_paper(office, t2)
     for index, inspection in enumerate(now):
         _channels(office, inspection, f"0791-8611{index}202", f"A01{index + 1}")
         inspection_station(actor=office, inspection=inspection)

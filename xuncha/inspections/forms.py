@@ -5,6 +5,13 @@ from django.utils.translation import gettext_lazy as _
 
 from xuncha.organizations.models import Inspector, Term, Unit, UnitKind
 from xuncha.web.forms import DateField, DateInput, FilterForm
+from xuncha.web.widgets import (
+    INSPECTOR,
+    UNIT,
+    PickerChoiceField,
+    PickerMultipleChoiceField,
+    PickerSelectMultiple,
+)
 
 from .models import (
     ChannelKind,
@@ -54,7 +61,8 @@ class DecisionForm(forms.Form):
 
 
 class MemberForm(forms.Form):
-    inspector = forms.ModelChoiceField(label=_("Inspector"), queryset=Inspector.objects.none())
+    inspector = PickerChoiceField(label=_("Inspector"), queryset=Inspector.objects.none(),
+                                  describe=INSPECTOR)
     position = forms.ChoiceField(label=_("Position"), choices=TeamPosition.choices,
                                  initial=TeamPosition.MEMBER)
     duties = forms.MultipleChoiceField(label=_("Duties"), choices=Duty.choices, required=False,
@@ -103,13 +111,17 @@ class _DatesMixin(forms.Form):
 
 
 class InspectionCreateForm(_DatesMixin):
-    units = forms.ModelMultipleChoiceField(
-        label=_("Target units"), queryset=Unit.objects.none(),
+    units = PickerMultipleChoiceField(
+        label=_("Target units"), queryset=Unit.objects.none(), describe=UNIT,
         help_text=_("One team may hold several targets at once (一托N); each gets its own "
                     "record with these dates, which can be changed per target."),
-        widget=forms.SelectMultiple(attrs={"size": 10}))
+        widget=PickerSelectMultiple(attrs={"size": 10}))
     revisit_of = forms.ModelChoiceField(label=_("Revisit of (回头看)"),
                                         queryset=Inspection.objects.none(), required=False)
+    confirm_active = forms.BooleanField(
+        label=_("Add them anyway"), required=False,
+        help_text=_("Shown when a chosen unit is still under an inspection of another round."),
+        widget=forms.HiddenInput)
     field_order = ["units", "revisit_of", "period_start", "period_end", "stationed_on",
                    "petition_deadline", "notified_on", "scope_text"]
 
@@ -121,6 +133,11 @@ class InspectionCreateForm(_DatesMixin):
 
 class InspectionForm(_DatesMixin):
     version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Reason for changing the dates"), required=False, max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed once the team is stationed: the dates are public then, and the "
+                    "change is recorded in the audit trail with its reason."))
 
 
 class ChannelForm(forms.Form):
@@ -171,4 +188,4 @@ class ClockPolicyForm(forms.ModelForm):
         model = ClockPolicy
         fields = ["notice_workdays", "plan_workdays", "report_months", "clue_report_months",
                   "clue_close_months", "clue_close_max_months", "transfer_answer_workdays",
-                  "measure_green_days", "measure_yellow_days"]
+                  "measure_green_days", "measure_yellow_days", "notice_rate_basis"]

@@ -2,7 +2,9 @@
 its steps in the to-do."""
 
 import datetime
+from typing import Any
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -135,6 +137,14 @@ def inspection_todo(user: User) -> list[TodoItem]:
     return items
 
 
+def inspection_todo_queries(user: User) -> list[QuerySet[Any]]:
+    """The query forms behind ``inspection_todo``, one per kind (the top bar counts them)."""
+    return [rounds_awaiting_approval(user=user), rounds_awaiting_rework(user=user),
+            inspections_awaiting_notification(user=user),
+            inspections_awaiting_stationing(user=user), inspections_ready_for_onsite(user=user),
+            inspections_ready_for_reporting(user=user)]
+
+
 NAV = [
     NavEntry("inspections", _("My deadlines"), "inspections:my_deadlines", can_open_deadlines),
     NavEntry("inspections", _("Inspections"), "inspections:inspection_list", can_open_inspections),
@@ -148,4 +158,5 @@ NAV = [
 HOME_PANELS = [deadlines_panel]
 DEADLINES = [inspection_deadlines]
 TODO = [inspection_todo]
+TODO_COUNTS = [inspection_todo_queries]
 DEMO_STEPS = [demo_step]

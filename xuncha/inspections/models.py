@@ -252,6 +252,16 @@ class Inspection(models.Model):
         return self.reached(InspectionStatus.STATIONED) and self.stationed_on <= day <= (
             self.petition_deadline)
 
+    def intake_state(self, day) -> str:
+        """Where ``day`` falls in the intake window, as the public pages say it: ``"not_yet"``
+        (before the stationing date: reports sent now wait for the team), ``"open"``
+        (stationing date to the deadline, both included) or ``"closed"``."""
+        if day > self.petition_deadline or self.reached(InspectionStatus.FEEDBACK):
+            return "closed"
+        if day < self.stationed_on or not self.reached(InspectionStatus.STATIONED):
+            return "not_yet"
+        return "open"
+
 
 class ChannelKind(models.TextChoices):
     PHONE = "phone", _("Phone")
@@ -343,6 +353,13 @@ class ClockPolicy(models.Model):
         _("measure: warn (green) at days left"), default=20)
     measure_yellow_days = models.PositiveSmallIntegerField(
         _("measure: yellow at days left"), default=10)
+    #: the one definition of the published rectification rate (rectification.RateBasis)
+    notice_rate_basis = models.CharField(
+        _("published rectification rate counts"), max_length=10, default="problems",
+        choices=[("problems", _("Problems: rectified problems ÷ problems (all its measures "
+                                "closed)")),
+                 ("measures", _("Measures: closed measures ÷ measures"))],
+        help_text=_("The public rectification notice states this definition beside the rate."))
 
     class Meta:
         verbose_name = _("clock policy")

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from xuncha.accounts.models import User
 from xuncha.audit.services import event_record, snapshot
 from xuncha.lib.errors import DomainError
+from xuncha.teamwork.branches import branch_dissolve_if_ended
+from xuncha.teamwork.pledges import pledge_problem
 
 from . import conflicts
 from .access import can_begin_onsite, can_begin_reporting, can_station_inspection
@@ -25,6 +27,7 @@ def _move(*, actor: User, inspection: Inspection, to: str, action: str,
     inspection.save(update_fields=["status", "version", "updated_at"])
     event_record(actor=actor, action=action, obj=inspection,
                  changes={"status": [before, to]}, params=params or {})
+    branch_dissolve_if_ended(actor=actor, team=inspection.team)  # the team's last target
     return inspection
 
 
@@ -51,6 +54,9 @@ def station_problems(inspection: Inspection) -> list[str]:
     if unresolved:
         problems.append(_("avoidance conflicts are not resolved: %(names)s")
                         % {"names": "、".join(m.inspector.cadre.name for m in unresolved)})
+    unsigned = pledge_problem(inspection)  # every member signs the integrity pledge first
+    if unsigned:
+        problems.append(unsigned)
     return problems
 
 

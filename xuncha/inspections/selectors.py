@@ -154,6 +154,18 @@ def target_units(*, team: Team) -> QuerySet[Unit]:
         "committee__path", "code")
 
 
+def active_inspections_elsewhere(*, user: User, round: Round, units: list[Unit],
+                                 revisit_of: Inspection | None = None) -> list[Inspection]:
+    """The inspections, not yet closed, of other rounds at these units, as far as ``user``
+    may see them: adding such a unit to another round is warned about (#18 item 7). The
+    inspection a revisit follows up is not a clash."""
+    qs = inspections_visible_to(user=user).filter(unit__in=units).exclude(
+        round=round).exclude(status=InspectionStatus.CLOSED)
+    if revisit_of is not None:
+        qs = qs.exclude(pk=revisit_of.pk)
+    return list(qs.select_related("unit", "team", "round__term").order_by("unit__code", "pk"))
+
+
 def earlier_inspections(*, user: User) -> QuerySet[Inspection]:
     """Inspections a revisit (回头看) can follow up: the user's, once stationed."""
     return inspections_visible_to(user=user).filter(

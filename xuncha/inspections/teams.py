@@ -10,6 +10,7 @@ from xuncha.audit.services import diff, event_record, snapshot
 from xuncha.lib.errors import DomainError
 from xuncha.organizations.models import Committee, Inspector
 from xuncha.organizations.selectors import committee_subtree
+from xuncha.teamwork.branches import branch_create
 
 from . import conflicts
 from .access import can_manage_round, can_manage_team, can_remove_member
@@ -27,6 +28,7 @@ def team_create(*, actor: User, round: Round, number: int | None = None) -> Team
                           field="number")
     team = Team.objects.create(round=round, number=number)
     event_record(actor=actor, action="team.create", obj=team, params={"number": number})
+    branch_create(actor=actor, team=team)  # 把党支部建在巡察组上 (xuncha/teamwork)
     return team
 
 

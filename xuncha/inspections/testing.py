@@ -7,6 +7,7 @@ from xuncha.inspections.moves import inspection_station
 from xuncha.inspections.rounds import round_approve, round_create, round_submit
 from xuncha.inspections.targets import channel_add, inspection_create
 from xuncha.inspections.teams import member_add, team_create
+from xuncha.teamwork.pledges import pledge_record_paper
 
 
 def approved_round(t, *, start=datetime.date(2026, 3, 2), end=datetime.date(2026, 6, 30),
@@ -26,7 +27,15 @@ def staffed_team(t, r, members=None):
                           (t.insp_a3, TeamPosition.MEMBER)]
     for inspector, position in members:
         member_add(actor=t.office, team=team, inspector=inspector, position=position)
+    sign_pledges(t, team)
     return team
+
+
+def sign_pledges(t, team):
+    """The office records every member's integrity pledge (signed on paper), so the team can
+    be stationed (``xuncha.teamwork``)."""
+    for member in team.members.filter(pledge__isnull=True):
+        pledge_record_paper(actor=t.office, member=member)
 
 
 def dates(start=datetime.date(2026, 3, 9), days=45, deadline_days=40):

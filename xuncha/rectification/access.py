@@ -44,9 +44,11 @@ from .models import (
     PlanStatus,
     PlanVersion,
     PublicNotice,
+    PublicWording,
     RectificationReport,
     ReportState,
     ReviewSide,
+    WordingStatus,
 )
 
 #: The sides that verify measures (销号) and record accountability.
@@ -325,6 +327,40 @@ def inspections_awaiting_notice(*, user: User) -> QuerySet[Inspection]:
     return Inspection.objects.filter(
         committee_id=committee_id,
         status__in=_reached(InspectionStatus.RECTIFICATION_REPORTED)).filter(~Exists(standing))
+
+
+# --- the public wording of each problem (整改公开) -------------------------------------------
+# The notice never shows a problem's internal title: each problem fed back is named in public
+# by a wording written and approved separately. As with the plan, the unit writes and the
+# office decides: the unit's liaison (or the office) writes it, from the feedback on; the
+# office approves it, never the person who wrote it (a second look). Rewriting an approved
+# wording sends it back to be approved.
+
+
+def can_write_public_wording(*, user: User, inspection: Inspection) -> bool:
+    """Write or rewrite the public wording of the inspection's problems fed back: the
+    unit's liaison or the office, once the feedback was given."""
+    return inspection.reached(InspectionStatus.FEEDBACK) and (
+        is_liaison_of(user=user, inspection=inspection)
+        or is_office_of(user=user, committee_id=inspection.committee_id))
+
+
+def can_approve_public_wording(*, user: User, wording: PublicWording) -> bool:
+    """Approve a wording for publication: the inspection's office, not its writer, while it
+    awaits approval (query form: ``wordings_awaiting_approval``)."""
+    inspection = wording.problem.inspection
+    return (wording.status == WordingStatus.DRAFT and wording.written_by_id != user.pk
+            and is_office_of(user=user, committee_id=inspection.committee_id))
+
+
+def wordings_awaiting_approval(*, user: User) -> QuerySet[PublicWording]:
+    """The query form of ``can_approve_public_wording``."""
+    committee_id = _own_office(user)
+    if committee_id is None:
+        return PublicWording.objects.none()
+    return PublicWording.objects.filter(
+        problem__inspection__committee_id=committee_id, status=WordingStatus.DRAFT).exclude(
+        written_by=user)
 
 
 def can_withdraw_notice(*, user: User, notice: PublicNotice) -> bool:

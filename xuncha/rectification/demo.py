@@ -10,6 +10,7 @@ from xuncha.accounts.roles import Role
 from xuncha.inspections.models import Inspection
 from xuncha.ops.demo import DEMO_PASSWORD, Demo
 
+from .disclosure import wording_approve, wording_write
 from .measures import (
     measure_add,
     measure_close,
@@ -34,6 +35,13 @@ MEASURES = [
      "政府采购管理科", D(2024, 9, 30), "", True),
     (2, "完善政府采购内控制度，实行采购需求、执行、验收分岗设置", Phase.CONCENTRATED, "李副局长",
      "政府采购管理科", D(2026, 10, 31), "需结合全区政府采购制度改革统筹推进", False),
+]
+
+#: how the notice names each problem fed back (in order), apart from its internal title
+PUBLIC_WORDINGS = [
+    "落实过紧日子要求有差距，非刚性支出压减不到位",
+    "以加班补助名义发放补贴",
+    "政府采购内部控制不健全，存在规避公开招标问题",
 ]
 
 
@@ -85,6 +93,10 @@ def demo_step(demo: Demo) -> None:
     report_review(actor=office, report=report, accept=True, grade="good",
                   main_problems_solved=True, transfers_handled=True,
                   note="主要问题已基本整改，长期整改事项需持续推进。")
+    # 整改公开 names each problem by its approved public wording (never the internal title).
+    for problem, wording in zip(problems, PUBLIC_WORDINGS, strict=False):
+        wording_approve(actor=demo.users["dh_custodian"], wording=wording_write(
+            actor=liaison, problem=problem, text=wording))
     notice_publish(actor=office, inspection=inspection,
                    title="中共东湖区财政局党组关于巡察整改进展情况的通报",
                    body="根据区委统一部署，2024年3月至5月，区委第一巡察组对区财政局党组进行了巡察……"

@@ -98,6 +98,13 @@ class RectReviewForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class WordingForm(forms.Form):
+    text = forms.CharField(label=_("Public wording"), max_length=300,
+                           widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text=_("How the notice names this problem in public. The "
+                                       "internal title is never published."))
+
+
 class NoticeForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}))

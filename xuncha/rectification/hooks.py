@@ -2,7 +2,9 @@
 in the to-do, the periodic sweep and the demo."""
 
 import datetime
+from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -33,6 +35,7 @@ from .access import (
     plans_awaiting_review,
     reports_awaiting_acceptance,
     review_side,
+    wordings_awaiting_approval,
 )
 from .demo import demo_step
 from .models import Measure
@@ -229,6 +232,19 @@ def rectification_todo(user: User) -> list[TodoItem]:
             committee_id=report.inspection.committee_id, due=None, level="grey",
             asked_by=report.inspection.unit.name, mine=False,
             key=f"rectification_report_review:{report.pk}"))
+    # The public wording of a problem, before a notice may name it: the office's second look
+    # (anyone of it but the writer).
+    for wording in wordings_awaiting_approval(user=user).select_related(
+            *(f"problem__{name}" for name in _SHOWN), "problem__inspection__committee",
+            "written_by").order_by("pk")[:PER_KIND]:
+        inspection = wording.problem.inspection
+        items.append(TodoItem(
+            kind="wording_approval",
+            label=gettext("Approve the public wording of problem %(number)s") % {
+                "number": wording.problem.number},
+            subject=str(inspection), url=_overview(inspection.pk),
+            committee_id=inspection.committee_id, due=None, level="grey",
+            asked_by=str(wording.written_by), mine=False, key=f"wording_approval:{wording.pk}"))
     steps = ((inspections_awaiting_notice, "notice", gettext("Publish the rectification notice")),
              (inspections_awaiting_follow_up, "follow_up", gettext("Record the follow-up visit")),
              (inspections_awaiting_closing, "inspection_closing",
@@ -250,6 +266,20 @@ def _enqueue_sweep():
     return sweep_task.enqueue()
 
 
+def rectification_todo_queries(user: User) -> list[QuerySet[Any]]:
+    """The query forms behind ``rectification_todo``, one per kind (the top bar counts
+    them); the office's decision is counted only where it has given its own review."""
+    reviewing = plans_awaiting_review(user=user)
+    return [inspections_awaiting_plan(user=user), inspections_awaiting_report(user=user),
+            reviewing,
+            plans_awaiting_decision(user=user).exclude(pk__in=reviewing.values("pk")),
+            plans_awaiting_resubmission(user=user), measures_awaiting_evidence(user=user),
+            measures_awaiting_rework(user=user), measures_awaiting_verification(user=user),
+            reports_awaiting_acceptance(user=user), wordings_awaiting_approval(user=user),
+            inspections_awaiting_notice(user=user),
+            inspections_awaiting_follow_up(user=user), inspections_awaiting_closing(user=user)]
+
+
 NAV = [
     NavEntry("rectification", _("Measures"), "rectification:measure_list", can_open_measures),
     NavEntry("rectification", _("Notifications"), "rectification:notifications",
@@ -259,5 +289,6 @@ HOME_PANELS = [liaison_panel]
 INSPECTION_SECTIONS = [inspection_section]
 DEADLINES = [rectification_deadlines, measure_deadlines]
 TODO = [rectification_todo]
+TODO_COUNTS = [rectification_todo_queries]
 DEMO_STEPS = [demo_step]
 PERIODIC = [periodic.PeriodicJob("rectification-sweep", 60, _enqueue_sweep)]

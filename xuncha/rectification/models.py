@@ -4,9 +4,11 @@ public notice, follow-up and accountability."""
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from xuncha.inspections.models import InspectionStatus
+from xuncha.lib import glossary
 
 #: The inspection's states in which the unit works on its rectification (from the feedback
 #: to the follow-up).
@@ -40,7 +42,8 @@ class Plan(models.Model):
         verbose_name_plural = _("rectification plans")
 
     def __str__(self) -> str:
-        return f"plan {self.inspection_id}"
+        return gettext("%(what)s: %(of)s") % {"what": gettext("Rectification plan"),
+                                              "of": self.inspection}
 
     @property
     def audit_committee_id(self):
@@ -62,6 +65,10 @@ class PlanVersion(models.Model):
     decision = models.CharField(max_length=10, choices=PlanStatus.choices,
                                 default=PlanStatus.SUBMITTED)
     decision_note = models.TextField(blank=True)
+    #: who approved or returned this version, and when
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["plan", "-number"]
@@ -69,7 +76,7 @@ class PlanVersion(models.Model):
                                                name="plan_version_unique")]
 
     def __str__(self) -> str:
-        return f"plan {self.plan_id} v{self.number}"
+        return gettext("%(what)s, version %(n)d") % {"what": self.plan, "n": self.number}
 
 
 class ReviewSide(models.TextChoices):
@@ -96,7 +103,8 @@ class PlanReview(models.Model):
                                                name="plan_review_one_per_side")]
 
     def __str__(self) -> str:
-        return f"{self.side} on {self.version_id}"
+        return gettext("%(what)s: %(of)s") % {"what": self.get_side_display(),
+                                              "of": self.version}
 
     @property
     def adequate(self) -> bool:
@@ -296,11 +304,58 @@ class RectificationReport(models.Model):
                                                name="rect_report_unique")]
 
     def __str__(self) -> str:
-        return f"rectification report {self.inspection_id} #{self.number}"
+        return gettext("%(what)s, version %(n)d") % {
+            "what": gettext("%(what)s: %(of)s") % {"what": gettext("Rectification report"),
+                                                   "of": self.inspection},
+            "n": self.number}
 
     @property
     def audit_committee_id(self):
         return self.inspection.committee_id
+
+
+class RateBasis(models.TextChoices):
+    """What the published completion rate counts (a committee's choice, ClockPolicy)."""
+    PROBLEMS = "problems", _("Problems: rectified problems ÷ problems (all its measures closed)")
+    MEASURES = "measures", _("Measures: closed measures ÷ measures")
+
+
+class WordingStatus(models.TextChoices):
+    DRAFT = "draft", _("Awaiting approval")
+    APPROVED = "approved", _("Approved for publication")
+
+
+class PublicWording(models.Model):
+    """How a problem is named in public (整改公开): written and approved separately from its
+    internal title, which a notice never shows (rectification/access.py says who writes and
+    who approves). A change goes back to awaiting approval."""
+
+    problem = models.OneToOneField("findings.Problem", on_delete=models.CASCADE,
+                                   related_name="public_wording")
+    text = models.CharField(_("public wording"), max_length=300)
+    status = models.CharField(_("status"), max_length=10, choices=WordingStatus.choices,
+                              default=WordingStatus.DRAFT)
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    written_at = models.DateTimeField(default=timezone.now)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("public wording")
+        verbose_name_plural = _("public wordings")
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def audit_committee_id(self):
+        return self.problem.inspection.committee_id
+
+    @property
+    def approved(self) -> bool:
+        return self.status == WordingStatus.APPROVED
 
 
 class PublicNotice(models.Model):
@@ -315,6 +370,9 @@ class PublicNotice(models.Model):
     total = models.PositiveIntegerField()
     done = models.PositiveIntegerField()
     withheld = models.PositiveIntegerField(default=0)
+    #: what ``done``/``total`` count, by the committee's stated definition
+    basis = models.CharField(max_length=10, choices=RateBasis.choices,
+                             default=RateBasis.PROBLEMS)
     items = models.JSONField(default=list)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                      related_name="+")
@@ -330,6 +388,11 @@ class PublicNotice(models.Model):
     @property
     def rate(self) -> float:
         return round(100.0 * self.done / self.total, 2) if self.total else 100.0
+
+    @property
+    def rate_text(self) -> str:
+        """The published figure in seed 004's style: ``688/697 = 98.71%`` (two decimals)."""
+        return f"{self.done}/{self.total} = {self.rate:.2f}%"
 
     @property
     def audit_committee_id(self):
@@ -389,7 +452,7 @@ class Accountability(models.Model):
         ordering = ["inspection", "-decided_on"]
 
     def __str__(self) -> str:
-        return f"{self.person_name} {self.form}"
+        return f"{self.person_name} {glossary.display('four_forms', self.form)}"
 
     @property
     def audit_committee_id(self):

@@ -103,7 +103,8 @@ def plan_decide(*, actor: User, plan: Plan, approve: bool, note: str = "") -> Pl
         raise DomainError(_("Say why the plan goes back."), field="note")
     version.decision = PlanStatus.APPROVED if approve else PlanStatus.RETURNED
     version.decision_note = note
-    version.save(update_fields=["decision", "decision_note"])
+    version.decided_by, version.decided_at = actor, timezone.now()
+    version.save(update_fields=["decision", "decision_note", "decided_by", "decided_at"])
     plan.status = version.decision
     if approve:
         plan.approved_at, plan.approved_by = timezone.now(), actor

@@ -19,6 +19,7 @@ from xuncha.inspections.moves import inspection_move
 from xuncha.lib.errors import DomainError, Forbidden
 
 from .access import can_withdraw_notice, is_reviewer_of, is_verifier_of, require_liaison
+from .disclosure import notice_figures
 from .measures import measure_return
 from .models import (
     Accountability,
@@ -32,7 +33,7 @@ from .models import (
     RectificationReport,
     ReportState,
 )
-from .selectors import completion, plan_of
+from .selectors import plan_of
 
 
 @transaction.atomic
@@ -97,8 +98,9 @@ def report_review(*, actor: User, report: RectificationReport, accept: bool, gra
 
 @transaction.atomic
 def notice_publish(*, actor: User, inspection: Inspection, title: str, body: str) -> PublicNotice:
-    """整改公开: counted per problem (a problem is done when all its measures are closed),
-    leaving out the measures the office marked as not for publication."""
+    """整改公开, over the measures the office marked for publication: the rate follows the
+    committee's stated definition (problems or measures, ``disclosure.rate_basis``), and each
+    problem is named by its approved public wording — never its internal title."""
     if not is_office_of(user=actor, committee_id=inspection.committee_id):
         raise Forbidden(_("The office publishes rectification notices."))
     if not inspection.reached(InspectionStatus.RECTIFICATION_REPORTED):
@@ -106,18 +108,18 @@ def notice_publish(*, actor: User, inspection: Inspection, title: str, body: str
                           code="precondition")
     if not title.strip() or not body.strip():
         raise DomainError(_("Give the notice a title and a text."), field="title")
-    total, done = completion(inspection, published_only=True)
-    all_total, _all_done = completion(inspection)
-    published = inspection.measures.filter(publish=True).select_related("problem").order_by(
-        "number")
-    items = [{"problem": m.problem.title, "measure": m.text[:300],
-              "status": str(MeasureStatus(m.status).label)} for m in published]
+    figures = notice_figures(inspection)
+    if figures.unworded:
+        raise DomainError(_("These problems have no approved public wording yet: %(numbers)s. "
+                            "The notice never shows the internal titles.")
+                          % {"numbers": "、".join(figures.unworded)}, code="precondition")
     notice = PublicNotice.objects.create(
         inspection=inspection, committee=inspection.committee, title=title.strip()[:200],
-        body=body.strip(), total=total, done=done, withheld=all_total - total, items=items,
-        published_by=actor)
+        body=body.strip(), total=figures.total, done=figures.done, withheld=figures.withheld,
+        basis=figures.basis, items=figures.items, published_by=actor)
     event_record(actor=actor, action="notice.publish", obj=notice,
-                 params={"total": total, "done": done, "withheld": all_total - total})
+                 params={"total": figures.total, "done": figures.done, "basis": figures.basis,
+                         "withheld": figures.withheld})
     return notice
 
 

@@ -8,13 +8,16 @@
 """
 
 import datetime
+from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from xuncha.accounts.models import User
 from xuncha.accounts.roles import Role
 from xuncha.inspections.models import Inspection
+from xuncha.lib.textdiff import FieldDiff, fields_diff
 
 from .models import (
     OPEN_MEASURE,
@@ -23,6 +26,7 @@ from .models import (
     MeasureStatus,
     Notification,
     Plan,
+    PlanReview,
     PlanVersion,
     PublicNotice,
 )
@@ -65,6 +69,32 @@ def plan_of(inspection: Inspection) -> Plan | None:
     """The inspection's plan, if the unit has submitted one (read afresh: a plan cached on
     the inspection may have moved on since)."""
     return Plan.objects.filter(inspection=inspection).first()
+
+
+@dataclass
+class PlanVersionEntry:
+    version: PlanVersion
+    #: what changed in the text since the version before (empty for the first)
+    diff: list[FieldDiff]
+    previous: int | None
+
+
+def plan_history(plan: Plan | None) -> list[PlanVersionEntry]:
+    """Every submitted version, newest first, with who submitted it and when, its reviews,
+    who approved or returned it and when, and what changed from the version before."""
+    if plan is None:
+        return []
+    versions = list(plan.versions.select_related("submitted_by", "decided_by").prefetch_related(
+        Prefetch("reviews", queryset=PlanReview.objects.select_related("reviewer")))
+        .order_by("number"))
+    entries: list[PlanVersionEntry] = []
+    before: PlanVersion | None = None
+    for version in versions:
+        diff: list[FieldDiff] = [] if before is None else fields_diff(
+            [(_("Rectification plan"), before.text, version.text)])
+        entries.append(PlanVersionEntry(version, diff, before.number if before else None))
+        before = version
+    return entries[::-1]
 
 
 def measures_filter(qs: QuerySet[Measure], *, q: str = "", status: str = "", light: str = "",

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,12 +29,13 @@ from xuncha.lib.errors import DomainError
 from xuncha.lib.importing import discard_staged, load_staged, stage_upload, staged_cancel
 from xuncha.lib.lookup import get_or_404
 from xuncha.lib.tabular import read_table, write_xlsx
+from xuncha.teamwork.selectors import self_found_counts
 from xuncha.web.access import allow_if, public, signed_in
 from xuncha.web.forms import add_domain_error
 from xuncha.web.paging import paginate
-from xuncha.web.responses import xlsx_response
+from xuncha.web.responses import docx_response, xlsx_response
 
-from . import access
+from . import access, disclosure, documents
 from . import selectors as sel
 from .access import can_open_measures, can_open_rectification_steps, can_open_unit_desk
 from .forms import (
@@ -52,6 +53,7 @@ from .forms import (
     RectReportForm,
     RectReviewForm,
     VerifyForm,
+    WordingForm,
 )
 from .importers import LEDGER_HEADERS, LedgerProgressImporter
 from .measures import (
@@ -111,8 +113,8 @@ def _overview(request: AuthedHttpRequest, inspection: Inspection, *, status: int
     today = timezone.localdate()
     policy = clocks.policy_for(inspection.committee)
     plan = sel.plan_of(inspection)
-    versions = list(plan.versions.prefetch_related(
-        Prefetch("reviews")).order_by("-number")) if plan else []
+    history = sel.plan_history(plan)
+    versions = [entry.version for entry in history]
     plan_due, report_due = rectification_due_dates(inspection)
     problems = inspection.feedback.problems.select_related("category").order_by("sequence")
     reports = list(inspection.rectification_reports.select_related("reviewed_by"))
@@ -121,6 +123,7 @@ def _overview(request: AuthedHttpRequest, inspection: Inspection, *, status: int
     closed = inspection.measures.filter(status=MeasureStatus.CLOSED)
     context: dict[str, object] = {
         "inspection": inspection, "plan": plan, "versions": versions, "current": current,
+        "history": history,
         "plan_due": plan_due, "report_due": report_due, "problems": problems,
         "measures": _ledger_rows(inspection, today, policy), "reports": reports,
         "total": total, "done": done, "rate": round(100 * done / total, 2) if total else None,
@@ -153,6 +156,11 @@ def _overview(request: AuthedHttpRequest, inspection: Inspection, *, status: int
         "follow_ups": inspection.follow_ups.select_related("recorded_by"),
         "accountabilities": inspection.accountabilities.prefetch_related("measures"),
         "notices": inspection.public_notices.all(), "today": today,
+        "wordings": _wording_rows(user, inspection, problems),
+        "can_write_wording": access.can_write_public_wording(user=user, inspection=inspection),
+        "wording_form": WordingForm(),
+        "figures": disclosure.notice_figures(inspection)
+        if access.can_publish_notice(user=user, inspection=inspection) else None,
         "PlanStatus": PlanStatus,
         "plan_overdue": (not plan or plan.status == PlanStatus.DRAFT) and today > plan_due,
         "report_light": clocks.light(due=report_due, today=today, done=any(
@@ -170,6 +178,17 @@ def _to_overview(inspection: Inspection) -> HttpResponse:
 def _refused(request: AuthedHttpRequest, inspection: Inspection, message: str) -> HttpResponse:
     messages.error(request, message)
     return _to_overview(inspection)
+
+
+def _wording_rows(user: Any, inspection: Inspection, problems: Any) -> list[dict[str, Any]]:
+    """Each problem fed back with its public wording and whether the user may approve it."""
+    rows = []
+    for problem in problems.select_related("public_wording", "public_wording__written_by",
+                                           "public_wording__approved_by"):
+        wording = getattr(problem, "public_wording", None)
+        rows.append({"problem": problem, "wording": wording, "can_approve": wording is not None
+                     and access.can_approve_public_wording(user=user, wording=wording)})
+    return rows
 
 
 def _step(request: AuthedHttpRequest, obj: Inspection | Measure,
@@ -311,9 +330,34 @@ def notice_publish_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     inspection = access.access_rectification(user=request.user, pk=pk)
     return _step(request, inspection, lambda d: notice_publish(
         actor=request.user, inspection=inspection, title=d["title"], body=d["body"]),
-        success=lambda notice: _("Published: %(done)d of %(total)d done (%(rate)s%%).") % {
-            "done": notice.done, "total": notice.total, "rate": f"{notice.rate:.2f}"},
+        success=lambda notice: _("Published: %(rate)s (%(definition)s).") % {
+            "rate": notice.rate_text, "definition": disclosure.definition(notice.basis)},
         failed=_("Give the notice a title and a text."), notice_form=NoticeForm(request.POST))
+
+
+@allow_if(can_open_rectification_steps)
+@require_POST
+def wording_write_view(request: AuthedHttpRequest, pk: int, problem_pk: int) -> HttpResponse:
+    """Write (or rewrite) how a problem fed back is named in public."""
+    inspection = access.access_rectification(user=request.user, pk=pk)
+    problem = get_or_404(inspection.feedback.problems.all(), problem_pk)
+    return _step(request, inspection, lambda d: disclosure.wording_write(
+        actor=request.user, problem=problem, text=d["text"]),
+        success=_("The public wording was saved; it awaits the office's approval."),
+        wording_form=WordingForm(request.POST))
+
+
+@allow_if(can_open_rectification_steps)
+@require_POST
+def wording_approve_view(request: AuthedHttpRequest, pk: int, problem_pk: int) -> HttpResponse:
+    inspection = access.access_rectification(user=request.user, pk=pk)
+    problem = get_or_404(inspection.feedback.problems.select_related("public_wording"),
+                         problem_pk)
+    wording = getattr(problem, "public_wording", None)
+    if wording is None:
+        return _refused(request, inspection, _("Write the public wording first."))
+    return _step(request, inspection, lambda d: disclosure.wording_approve(
+        actor=request.user, wording=wording), success=_("The public wording was approved."))
 
 
 @allow_if(can_open_rectification_steps)
@@ -601,4 +645,13 @@ def public_notice_list_view(request: HttpRequest) -> HttpResponse:
 def public_notice_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     notice = get_or_404(sel.notices_published().select_related("inspection__unit",
                                                                 "committee"), pk)
-    return render(request, "rectification/public_notice_detail.html", {"notice": notice})
+    return render(request, "rectification/public_notice_detail.html", {
+        "notice": notice, "self_found": self_found_counts(notice.inspection)})
+
+
+@public
+def public_notice_docx_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The published notice as a .docx in 公文格式, for the unit to print and post."""
+    notice = get_or_404(sel.notices_published().select_related("inspection__unit",
+                                                                "committee"), pk)
+    return docx_response(documents.notice_docx(notice), documents.notice_filename(notice))

@@ -175,6 +175,21 @@ class ServiceRefusalTests(SessionWorld):
             self.enter(self.office, self.open, self.waiting.ballot_type, 1,
                        self.marks(self.open))
 
+    def test_a_third_clerk_who_types_the_disputed_sheet_in_stays_free_to_resolve_it(self):
+        """#18 item 11: entering a disputed sheet again is refused and adds no entrant, so
+        with three office accounts the dispute can be settled."""
+        ballot_type, number = self.mismatch.ballot_type, self.mismatch.number
+        with self.assertRefused(DomainError, code="disputed"):
+            self.enter(self.clerk3, self.open, ballot_type, number, self.marks(self.open))
+        self.assertEqual(self.mismatch.entries.count(), 2)
+        self.assertTrue(access.can_resolve_sheet(user=self.clerk3, sheet=self.mismatch))
+        self.assertIn(self.mismatch, access.sheets_awaiting_resolution(user=self.clerk3))
+        sheet = ballots.paper_resolve(actor=self.clerk3, sheet=self.mismatch,
+                                      marks=self.marks(self.open))
+        self.assertEqual((sheet.status, sheet.resolved_by), (SheetStatus.RESOLVED, self.clerk3))
+        self.assertEqual(sheet.entries.count(), 2)
+        self.assertFalse(sheet.entries.filter(clerk=self.clerk3).exists())
+
     def test_a_third_clerk_resolves(self):
         sheet = ballots.paper_resolve(actor=self.clerk3, sheet=self.mismatch,
                                       marks=self.marks(self.open))

@@ -8,7 +8,7 @@ from django.utils import timezone
 from docx import Document
 from openpyxl import load_workbook
 
-from xuncha.evaluations import ballots, results, sessions
+from xuncha.evaluations import access, ballots, results, sessions
 from xuncha.evaluations.models import Ballot, SheetStatus, Status, UnmarkedRule, VotingCode
 from xuncha.lib.errors import DomainError, Forbidden
 from xuncha.lib.testing import WorldTestCase, make_user
@@ -209,6 +209,8 @@ class ResultTests(EvaluationBase):
         del fourth[target.pk]
         ballots.vote_cast(code=b_codes[0], marks=third)
         ballots.vote_cast(code=b_codes[1], marks=fourth)
+        self.assert_sealed(target)
+        sessions.evaluation_close(actor=self.office, evaluation=self.evaluation)
         result = results.evaluation_results(self.evaluation)
         row = next(r for r in result.rows if r.object.pk == target.pk)
         self.assertEqual(row.counts["A"]["good"], 1)
@@ -229,6 +231,35 @@ class ResultTests(EvaluationBase):
         text = "\n".join(p.text for p in Document(io.BytesIO(ballot.content)).paragraphs)
         self.assertIn("不超过8个", text)
         self.assertIn("不超过3个", text)
+
+    def assert_sealed(self, target):
+        """#18 item 9: while voting is open nobody, the office included, sees results — on
+        the page, in the exports, through the computation itself; the turnout is shown."""
+        with self.assertRefused(DomainError, code="sealed"):
+            results.evaluation_results(self.evaluation)
+        url = reverse("evaluations:results", args=[self.evaluation.pk])
+        for user in (self.office, self.leader):
+            self.client.force_login(user)
+            for suffix in ("", "?format=xlsx", "?format=docx"):
+                page = self.client.get(url + suffix)
+                self.assertEqual(page.status_code, 200, suffix)
+                self.assertTrue(page["Content-Type"].startswith("text/html"), suffix)
+                self.assertContains(page, "data-sealed")
+                self.assertNotContains(page, target.name)
+                turnout = {t.ballot_type.code: (t.cast, t.codes_issued, t.codes_used)
+                           for t in page.context["turnout"]}
+                self.assertEqual(turnout, {"A": (2, 2, 2), "B": (2, 2, 2)})
+        self.assertFalse(access.can_read_results(user=self.office, evaluation=self.evaluation))
+
+    def test_no_api_route_reads_ballots_or_results(self):
+        """#18 item 9, the API side of the seal: no route exposes a session's ballots or
+        results (the to-do API names the step only). A route added later must honour
+        ``access.can_read_results``; this test then needs its sealed case."""
+        from xuncha.api import api
+
+        paths = api.get_openapi_schema()["paths"]
+        self.assertFalse([p for p in paths if "evaluation" in p or "ballot" in p
+                          or "result" in p])
 
     def test_other_committee_cannot_see(self):
         self.client.force_login(self.other_office)

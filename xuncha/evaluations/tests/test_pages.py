@@ -96,13 +96,13 @@ class ActionPageTests(PageBase):
         response, said = self.post("voting_close")
         self.assertRedirects(response, self.url("detail"))
         self.assertEqual(said, [gettext("Only an open evaluation can be closed.")])
-        _response, said = self.post("grades_save", {"grades": "good | 好"})
-        self.assertEqual(said, [gettext("Write each grade as code | label | score.")])
+        _response, said = self.post("grades_save", {"grades": "好"})
+        self.assertEqual(said, [gettext("Write each grade as label | score.")])
         for score in ("", "abc", "NaN", "Infinity"):
             _response, said = self.post("grades_save", {"grades": f"a | 甲 | {score}\nb | 乙 | 0"})
             self.assertEqual(said, [gettext("Write a number.")], score)
         _response, said = self.post("grades_save", {"grades": "x" * 4000})
-        self.assertEqual(said, [gettext("Write each grade as code | label | score.")])
+        self.assertEqual(said, [gettext("Write each grade as label | score.")])
         _response, said = self.post("grades_save", {"grades": f"a | {'甲' * 4000} | 1\nb | 乙 | 0"})
         self.assertEqual(said, [gettext(
             "A grade code has 1 to 16 characters and its label 1 to 20.")])
@@ -208,6 +208,27 @@ class PaperPageTests(PageBase):
         self.assertEqual(self.client.get(resolve).status_code, 403)
         self.login(self.other_office)
         self.assertEqual(self.client.get(resolve).status_code, 404)
+
+    def test_a_third_clerk_entering_a_disputed_sheet_is_sent_to_resolve_it(self):
+        """#18 item 11: with three office accounts a dispute is settled; typing the disputed
+        sheet in again adds no entry and leads to its resolution page."""
+        self.post("paper", {"type": self.kind.pk, "number": "6", **self.marks()})
+        self.login(self.clerk2)
+        self.post("paper", {"type": self.kind.pk, "number": "6", **self.marks("average")})
+        sheet = self.evaluation.sheets.get(number=6)
+        self.login(self.clerk3)
+        response = self.client.post(self.url("paper"), {"type": self.kind.pk, "number": "6",
+                                                         **self.marks()})
+        self.assertRedirects(response, self.url("resolve", sheet.pk))
+        self.assertEqual(sheet.entries.count(), 2)
+        self.assertRedirects(self.client.post(self.url("resolve", sheet.pk), self.marks()),
+                             self.url("detail"))
+        sheet.refresh_from_db()
+        self.assertEqual((sheet.status, sheet.resolved_by), (SheetStatus.RESOLVED, self.clerk3))
+        self.login(self.office)  # an entrant typing it in is told, and stays on the entry page
+        _response, said = self.post("paper", {"type": self.kind.pk, "number": "6",
+                                              **self.marks()})
+        self.assertEqual(said, [gettext("This sheet is already counted.")])
 
     def test_bad_sheet_numbers(self):
         for number, message in (("", "Give the sheet number."), ("x" * 4000,

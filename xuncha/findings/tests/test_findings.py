@@ -211,9 +211,17 @@ class ReportTests(WorldTestCase):
             report_review(actor=self.office, report=report, comment="", accept=False)
         report_review(actor=self.office, report=report, comment="补充基本情况", accept=False)
         self.assertEqual(report.current().status, ReportStatus.RETURNED)
-        report_edit(actor=self.team, report=report, summary="补充后", conclusion="",
-                    problems=[problem])
+        redraft = report_edit(actor=self.team, report=report, summary="补充后", conclusion="",
+                              problems=[problem])
+        # #18 item 6: the returned version is kept as it was, with who returned it and when.
+        self.assertEqual(redraft.number, 2)
+        returned = report.versions.get(number=1)
+        self.assertEqual((returned.status, returned.summary, returned.reviewed_by),
+                         (ReportStatus.RETURNED, "", self.office))
+        self.assertEqual(returned.submitted_by, self.team)
+        self.assertIsNotNone(returned.reviewed_at)
         report_submit(actor=self.team, report=report)
+        self.assertEqual(report.current().number, 2)
         with self.assertRefused(DomainError, "The office must review the report before the "
                                 "leading group approves it."):
             report_approve(actor=self.leader, report=report)
@@ -225,7 +233,7 @@ class ReportTests(WorldTestCase):
         self.assertTrue(version.frozen_docx)
         new = report_edit(actor=self.team, report=report, summary="再改", conclusion="",
                           problems=[problem])
-        self.assertEqual(new.number, 2)
+        self.assertEqual(new.number, 3)
         version.refresh_from_db()
         self.assertEqual(version.summary, "补充后")  # the approved version did not change
 

@@ -196,6 +196,35 @@ class InspectionPageTests(PageTestCase):
         self.assertEqual(self.flashed(response), [gettext("%(count)d channel(s) copied.") % {"count": 1}])
         self.assertEqual(self.sibling.channels.get().value, "0791-86001234")
 
+    def test_copying_channels_never_copies_the_other_targets_link_or_places(self):
+        """Issue 18: 复制联系方式 copied 教育局's online link, 意见箱 and reception room."""
+        for kind, value, note in (
+                (ChannelKind.PHONE, "0791-86001234", ""), (ChannelKind.EMAIL, "xc1@jz.gov.cn", ""),
+                (ChannelKind.POSTAL, "东湖区邮政专用信箱18号", ""), (ChannelKind.ONLINE, "", ""),
+                (ChannelKind.SUGGESTION_BOX, "教育局一楼大厅", ""),
+                (ChannelKind.VISIT, "教育局三楼接待室", ""),
+                (ChannelKind.SMS, "13900000000", f"或扫码 /r/{self.inspection.public_code}/")):
+            channel_add(actor=self.office, inspection=self.inspection,
+                        data={"kind": kind, "value": value, "note": note})
+        channel_add(actor=self.office, inspection=self.sibling,
+                    data={"kind": ChannelKind.ONLINE, "value": ""})
+        self.login(self.office)
+        copy = reverse("inspections:channels_copy", args=[self.sibling.pk])
+        response = self.client.post(copy, {"source": self.inspection.pk})
+        self.assertEqual(self.flashed(response), [
+            gettext("%(count)d channel(s) copied.") % {"count": 3} + " " + gettext(
+                "Not copied: the other target's online reporting link, suggestion boxes and "
+                "reception rooms (%(count)d), which belong to that target; this target keeps "
+                "its own.") % {"count": 4}])
+        self.assertEqual(sorted(self.sibling.channels.values_list("kind", flat=True)),
+                         sorted([ChannelKind.PHONE, ChannelKind.EMAIL, ChannelKind.POSTAL,
+                                 ChannelKind.ONLINE]))
+        self.assertFalse(self.sibling.channels.filter(note__contains=self.inspection.public_code)
+                         .exists())
+        page = self.client.get(reverse("inspections:inspection_detail", args=[self.sibling.pk]))
+        for place in ("教育局一楼大厅", "教育局三楼接待室"):
+            self.assertNotContains(page, place)
+
     def test_stationing_checks_the_version_it_was_shown(self):
         channel_add(actor=self.office, inspection=self.inspection, data={
             "kind": ChannelKind.ONLINE, "value": ""})
@@ -278,6 +307,6 @@ class CalendarPageTests(PageTestCase):
         response = self.client.post(reverse("inspections:clock_policy"), {
             "notice_workdays": 5, "plan_workdays": 15, "clue_report_months": 3,
             "clue_close_months": 6, "clue_close_max_months": 12, "transfer_answer_workdays": 30,
-            "measure_green_days": 20, "measure_yellow_days": 10})
+            "measure_green_days": 20, "measure_yellow_days": 10, "notice_rate_basis": "problems"})
         self.assertIn(gettext("Only an office administrator changes the committee's clocks."),
                       self.flashed(response))

@@ -17,6 +17,7 @@ from xuncha.accounts.http import AuthedHttpRequest
 from xuncha.lib.errors import DomainError
 from xuncha.lib.lookup import get_or_404
 from xuncha.lib.workdays import Calendar
+from xuncha.teamwork.selectors import supervision_for
 from xuncha.web import registry
 from xuncha.web.access import allow_if, public
 from xuncha.web.forms import add_domain_error
@@ -52,6 +53,7 @@ from ..moves import (
 )
 from ..targets import (
     INSPECTION_FIELDS,
+    ChannelsCopied,
     channel_add,
     channel_remove,
     channels_copy,
@@ -96,8 +98,21 @@ def inspection_create_view(request: AuthedHttpRequest, team_pk: int) -> HttpResp
     form = InspectionCreateForm(request.POST or None, units=sel.target_units(team=team),
                                 earlier=sel.earlier_inspections(user=request.user),
                                 initial=initial)
+    elsewhere: list[Inspection] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        elsewhere = sel.active_inspections_elsewhere(
+            user=request.user, round=team.round, units=list(data["units"]),
+            revisit_of=data.get("revisit_of"))
+        if elsewhere and not data.get("confirm_active"):
+            # Warn first (which inspection, which round); the form comes back to confirm.
+            confirmed = request.POST.copy()
+            confirmed["confirm_active"] = "on"
+            form.data = confirmed
+            return render(request, "inspections/form.html", {
+                "form": form, "title": _("Station %(team)s at targets") % {"team": team.name},
+                "back": reverse("inspections:team_detail", args=[team.pk]),
+                "elsewhere": elsewhere})
         try:
             created = inspection_create(actor=request.user, team=team, units=list(data["units"]),
                                         data=data, revisit_of=data.get("revisit_of"))
@@ -106,12 +121,20 @@ def inspection_create_view(request: AuthedHttpRequest, team_pk: int) -> HttpResp
         else:
             messages.success(request, _("%(count)d target(s) added to %(team)s.")
                              % {"count": len(created), "team": team.name})
+            for other in elsewhere:
+                messages.warning(request, _active_elsewhere(other))
             if len(created) == 1:
                 return redirect("inspections:inspection_detail", pk=created[0].pk)
             return redirect("inspections:team_detail", pk=team.pk)
     return render(request, "inspections/form.html", {
         "form": form, "title": _("Station %(team)s at targets") % {"team": team.name},
         "back": reverse("inspections:team_detail", args=[team.pk])})
+
+
+def _active_elsewhere(other: Inspection) -> str:
+    return _("%(unit)s is still under an inspection of another round: %(team)s, %(round)s "
+             "(%(status)s).") % {"unit": other.unit.name, "team": other.team.name,
+                                 "round": other.round, "status": other.get_status_display()}
 
 
 #: Later apps add the inspection's further clocks (plan, report, …): f(inspection, cal, policy).
@@ -126,6 +149,7 @@ def _inspection_clocks(inspection: Inspection, today: datetime.date) -> list[clo
                         due=clocks.notice_due(inspection, calendar=calendar, policy=policy),
                         done=inspection.notified_on is not None
                         or inspection.reached(InspectionStatus.STATIONED),
+                        done_on=inspection.notified_on,
                         starts=_("stationing date %(day)s") % {"day": inspection.stationed_on}),
         clocks.Deadline(key="intake", label=clocks.INTAKE_LABEL,
                         due=inspection.petition_deadline,
@@ -168,10 +192,11 @@ def inspection_edit_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "version": inspection.version}
     form = InspectionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "reason")}
         try:
             inspection_update(actor=request.user, inspection=inspection, data=data,
-                              version=form.cleaned_data["version"])
+                              version=form.cleaned_data["version"],
+                              reason=form.cleaned_data["reason"])
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -239,7 +264,16 @@ def channels_copy_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         actor=request.user, source=d["source"], target=inspection),
         form=ChannelCopyForm(request.POST, sources=sel.team_inspections(inspection)),
         back=_detail(inspection.pk),
-        success=lambda count: _("%(count)d channel(s) copied.") % {"count": count})
+        success=_copied_message)
+
+
+def _copied_message(result: ChannelsCopied) -> str:
+    text = _("%(count)d channel(s) copied.") % {"count": result.copied}
+    if result.skipped:
+        text += " " + _("Not copied: the other target's online reporting link, suggestion "
+                        "boxes and reception rooms (%(count)d), which belong to that target; "
+                        "this target keeps its own.") % {"count": result.skipped}
+    return text
 
 
 @allow_if(can_open_inspection_forms)
@@ -261,15 +295,26 @@ def notice_docx_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 # --- the public notice ---------------------------------------------------------------------
 
 
+def _public_notice_title(inspection: Inspection) -> str:
+    """The notice's title in the reader's language (the .docx keeps the official one)."""
+    committee = inspection.committee
+    params = {"team": f"{committee.short_name}{inspection.team.name}",
+              "unit": inspection.unit.name}
+    if committee.is_inspection_level_xunshi:
+        return _("Notice of the tour inspection of %(unit)s by %(team)s") % params
+    return _("Notice of the inspection of %(unit)s by %(team)s") % params
+
+
 @public
 def public_notice_view(request: HttpRequest, code: str) -> HttpResponse:
     inspection = sel.inspection_by_public_code(code)
     report_url = public_report_url(request, inspection)
     return render(request, "inspections/public_notice.html", {
-        "inspection": inspection, "title": documents.notice_title(inspection),
+        "inspection": inspection, "title": _public_notice_title(inspection),
         "channels": inspection.channels.all(), "report_url": report_url,
         "qr_svg": documents.qr_svg(report_url),
-        "intake_open": inspection.intake_open_on(_today())})
+        "supervision": supervision_for(inspection),  # reports about the team itself
+        "intake_state": inspection.intake_state(_today())})
 
 
 @public

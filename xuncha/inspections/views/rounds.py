@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from xuncha.accounts.http import AuthedHttpRequest
 from xuncha.lib.errors import DomainError
 from xuncha.lib.lookup import get_or_404
+from xuncha.teamwork.selectors import service_rows
 from xuncha.web.access import allow_if
 from xuncha.web.forms import add_domain_error
 
@@ -152,6 +153,9 @@ def team_detail_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             for member in sel.team_members(team)]
     can_manage = can_manage_team(user=request.user, team=team)
     return render(request, "inspections/team_detail.html", {
+        # 综合鉴定 on earlier teams of the pool, for forming this one (xuncha/teamwork)
+        "service": service_rows(user=request.user, inspectors=sel.inspector_pool(team=team))
+        if can_manage else [],
         "team": team, "rows": rows, "inspections": inspections,
         "window": conflicts.team_window(team), "warnings": conflicts.rotation_warnings(team=team),
         "member_form": MemberForm(inspectors=sel.inspector_pool(team=team))

@@ -154,6 +154,8 @@ def server_env() -> dict:
         "XUNCHA_PUBLIC_TARGET_FREE_PER_MINUTE": "100000000",
         "XUNCHA_PUBLIC_TARGET_MAX_PER_MINUTE": "100000000",
         "XUNCHA_PUBLIC_POW_TRIGGER": "100000000",
+        # The roof views of the to-do figures (ops/bench/roofs.py), at /_bench/.
+        "XUNCHA_BENCH_ROOFS": "1",
     })
     if _redis_up():
         env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/5")
@@ -397,23 +399,111 @@ def measure_extraction() -> None:
     report("announcement_extraction", rate, "texts per s (one core)", ">= 200 per s", rate >= 200)
 
 
-def run(*, scale: str, rounds: int) -> int:
+#: The bench's groups of figures (``xuncha bench --only GROUP ...``), in the order run.
+GROUPS = ("extraction", "duplicates", "pages", "todo", "public")
+
+
+def _todo_accounts(t: dict) -> list[str]:
+    """Whose to-do is measured: the busiest county's office and team, the root's office."""
+    from xuncha.accounts.models import User
+
+    names = [t["office"], f"bench_team_{t['county'].code.lower()}", t["root_office"]]
+    return [n for n in names if User.objects.filter(username=n, is_active=True).exists()]
+
+
+def measure_todo(port: int, t: dict, rounds: int) -> None:
+    """The to-do page over HTTP beside its roof (the same reads, a bare rendering); the
+    top bar's count: what it adds to a page (cached, as pages read it), and a count on a
+    cache miss (its one statement) beside the bare statement, in this process."""
+    from django.db import connection
+
+    from xuncha.accounts.models import User
+    from xuncha.ops.bench.generate import BENCH_PASSWORD
+    from xuncha.todo.selectors import todo_count, todo_count_statement, todo_for
+    from xuncha.web import registry
+
+    accounts = _todo_accounts(t)
+    cookies = {}
+    for name in accounts:
+        client = Client(port)
+        client.login(name, BENCH_PASSWORD)
+        cookies[name] = client.cookies
+        user = User.objects.get(username=name)
+        print(f"  to-do of {name}: {len(todo_for(user=user))} items", flush=True)
+    page: list[float] = []
+    roof: list[float] = []
+    for name in accounts:
+        page += load(port, cookies[name], ["/todo/"] * (2 * rounds))
+        roof += load(port, cookies[name], ["/_bench/todo/"] * (2 * rounds))
+    report("todo_page_p95", p95(page), f"ms (roof {p95(roof):.1f} ms)", "<= 100 ms",
+           p95(page) <= 100)
+    report("todo_page_roof_p95", p95(roof), "ms", "reference: same reads, bare rendering",
+           True)
+    # What the count adds to a page as pages read it: the same bare view with and without
+    # it, request by request in turn on one connection (the cached figure; counted again
+    # once it is a minute old), so that the load of the machine falls on both alike.
+    with_count: list[float] = []
+    without: list[float] = []
+    for name in accounts:
+        client = Client(port, dict(cookies[name]))
+        client.get("/_bench/bare/?count=1")  # warm-up; the figure is cached from here on
+        for _i in range(20 * rounds):
+            for path, times in (("/_bench/bare/", without), ("/_bench/bare/?count=1",
+                                                             with_count)):
+                _status, _body, elapsed = client.get(path)
+                times.append(elapsed * 1000)
+    added = statistics.median(with_count) - statistics.median(without)
+    report("todo_count_added_per_page", added, f"ms (bare page {statistics.median(without):.2f}"
+           f" ms median)", "<= 2 ms", added <= 2)
+    # A cache miss: the count's one statement (built for the person), in this process,
+    # beside the bare statement executed alone (the roof).
+    miss: list[float] = []
+    bare: list[float] = []
+    for name in accounts:
+        user = User.objects.select_related("committee").get(username=name)
+        statement = todo_count_statement(user=user)
+        for _i in range(10 * rounds):
+            started = time.perf_counter()
+            todo_count(user=user)  # what a page runs when its cached figure is too old
+            miss.append((time.perf_counter() - started) * 1000)
+            if statement is not None:
+                started = time.perf_counter()
+                with connection.cursor() as cursor:
+                    cursor.execute(statement[0], statement[1])
+                    cursor.fetchone()
+                bare.append((time.perf_counter() - started) * 1000)
+    roof_count = p95(bare) if bare else 0.0
+    report("todo_count_miss_p95", p95(miss), f"ms (roof {roof_count:.2f} ms)", "<= 2 ms",
+           p95(miss) <= 2)
+    report("todo_count_roof_p95", roof_count, "ms", "reference: the bare statement", True)
+    print(f"  ({len(registry.todo_counters())} apps count; one statement per miss)",
+          flush=True)
+
+
+def run(*, scale: str, rounds: int, only: tuple[str, ...] = GROUPS) -> int:
     t = pick_targets(scale)
     print(f"# bench on the {scale} data set: county {t['county'].name}, root "
-          f"{t['root'].name}", flush=True)
-    measure_extraction()
-    measure_duplicates(t)
-    # Sync workers block on the database; with the database on the same two cores, four
-    # workers keep both cores busy (gunicorn suggests 2 x cores + 1).
-    server = Server(workers=4)
-    server.start()
-    try:
-        measure_pages(server.port, t, rounds)
-        measure_public(server.port, t)
-        rss = max((peak_rss_mb(pid) for pid in server.worker_pids()), default=0.0)
-        report("worker_peak_rss", rss, "MB", "<= 250 MB", rss <= 250)
-    finally:
-        server.stop()
+          f"{t['root'].name}; figures: {', '.join(only)}", flush=True)
+    if "extraction" in only:
+        measure_extraction()
+    if "duplicates" in only:
+        measure_duplicates(t)
+    if {"pages", "todo", "public"} & set(only):
+        # Sync workers block on the database; with the database on the same two cores, four
+        # workers keep both cores busy (gunicorn suggests 2 x cores + 1).
+        server = Server(workers=4)
+        server.start()
+        try:
+            if "pages" in only:
+                measure_pages(server.port, t, rounds)
+            if "todo" in only:
+                measure_todo(server.port, t, rounds)
+            if "public" in only:
+                measure_public(server.port, t)
+            rss = max((peak_rss_mb(pid) for pid in server.worker_pids()), default=0.0)
+            report("worker_peak_rss", rss, "MB", "<= 250 MB", rss <= 250)
+        finally:
+            server.stop()
     missed = [name for name, _v, _u, ok in RESULTS if not ok]
     print(f"# {len(RESULTS) - len(missed)} of {len(RESULTS)} figures within target"
           + (f"; missed: {', '.join(missed)}" if missed else ""), flush=True)

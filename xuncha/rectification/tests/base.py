@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 
 from xuncha.findings.testing import fed_back, on_site, signed_problem
 from xuncha.lib.testing import WorldTestCase
-from xuncha.rectification import measures, plans
+from xuncha.rectification import disclosure, measures, plans
 
 D = datetime.date
 
@@ -41,3 +41,11 @@ class RectificationBase(WorldTestCase):
     def evidence(self, measure):
         return measures.measure_evidence_add(actor=self.liaison, measure=measure,
                                              upload=ContentFile(b"proof", name="proof.pdf"))
+
+    def public_wordings(self):
+        """Every problem fed back named in public (written by the liaison, approved by the
+        office), as a notice needs."""
+        for n, problem in enumerate(self.problems, start=1):
+            wording = disclosure.wording_write(actor=self.liaison, problem=problem,
+                                               text=f"公开表述{n}")
+            disclosure.wording_approve(actor=self.office, wording=wording)

@@ -15,12 +15,13 @@ from xuncha.inspections.models import Inspection
 from xuncha.inspections.testing import stationed_inspection
 from xuncha.lib.errors import DomainError
 from xuncha.lib.testing import make_user
-from xuncha.rectification import access, measures, plans, reports
+from xuncha.rectification import access, disclosure, measures, plans, reports
 from xuncha.rectification.models import (
     Measure,
     MeasureEvidence,
     MeasureStatus,
     Plan,
+    PublicWording,
     RectificationReport,
 )
 
@@ -44,6 +45,8 @@ QUERY_FORMS = (
     (access.can_submit_report, access.inspections_awaiting_report, Inspection, "inspection"),
     (access.can_close_inspection, access.inspections_awaiting_closing, Inspection,
      "inspection"),
+    (access.can_approve_public_wording, access.wordings_awaiting_approval, PublicWording,
+     "wording"),
 )
 
 
@@ -113,6 +116,16 @@ class QueryFormTests(RectificationBase):
                               main_problems_solved=True, transfers_handled=True)
         self.check("report accepted")
 
+        wording = disclosure.wording_write(actor=self.liaison, problem=self.problems[0],
+                                           text="公开表述")
+        office_wording = disclosure.wording_write(actor=self.office, problem=self.problems[1],
+                                                  text="办公室写的公开表述")
+        self.check("public wordings awaiting approval (one written by the office)")
+        disclosure.wording_approve(actor=self.office, wording=wording)
+        disclosure.wording_approve(actor=self.office2, wording=office_wording)
+        disclosure.wording_approve(
+            actor=self.office, wording=disclosure.wording_write(
+                actor=self.liaison, problem=self.problems[2], text="公开表述三"))
         reports.notice_publish(actor=self.office, inspection=self.inspection, title="整改通报",
                                body="正文")
         reports.follow_up_record(actor=self.receiver_org, inspection=self.inspection,
@@ -218,6 +231,7 @@ class StepRuleTests(RectificationBase):
         reports.report_review(actor=self.office, report=RectificationReport.objects.get(
             pk=report_pk), accept=True, grade="good", main_problems_solved=True,
             transfers_handled=True)
+        self.public_wordings()
         self.agree(access.can_publish_notice, self.inspection_now,
                    lambda u, i: reports.notice_publish(actor=u, inspection=i, title="整改通报",
                                                        body="正文"), "inspection")

@@ -197,14 +197,15 @@ class ReportAndNoticeTests(RectificationBase):
         reports.report_review(actor=self.office, report=report, accept=True, grade="good",
                               main_problems_solved=True, transfers_handled=True)
         self.assertEqual(report.state, ReportState.ACCEPTED)
+        self.public_wordings()
         notice = reports.notice_publish(actor=self.office, inspection=self.inspection,
                                         title="整改通报", body="正文")
         # Problems 1 and 2 are fully closed; problem 3's published measure is open.
         self.assertEqual((notice.total, notice.done), (3, 2))
         self.assertEqual(notice.rate, 66.67)
-        self.assertEqual(len(notice.items), 3)  # the withheld measure is left out
+        self.assertEqual(len(notice.items), 3)  # one per problem, by its public wording
         page = self.client.get(reverse("public:notice_detail", args=[notice.pk]))
-        self.assertContains(page, "66.67%")
+        self.assertContains(page, "2/3 = 66.67%")
         self.assertContains(self.client.get(reverse("public:notice_list")), "整改通报")
         reports.follow_up_record(actor=self.office, inspection=self.inspection, kind="visit",
                                  held_on=D(2026, 9, 1), findings="制度未落实",
