@@ -1,9 +1,12 @@
 """The JSON API at /api/v1/: bearer tokens, the same selectors as the pages, and errors as
 ``{"error": code, "message": text}``."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation.trans_real import parse_accept_lang_header
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -13,15 +16,38 @@ from xuncha.lib.errors import Conflict, DomainError, Forbidden, NotFound
 from xuncha.lib.requestctx import set_client_ip
 
 
+def api_language(request: HttpRequest, language: str) -> str:
+    """The language of a token's answers: the request's ``Accept-Language`` when it names
+    a language of the site (a front end speaking for its own user), else the account's
+    choice (``User.language``), else the site's (zh-hans)."""
+    for code, _quality in parse_accept_lang_header(request.META.get("HTTP_ACCEPT_LANGUAGE", "")):
+        if code == "*":
+            continue
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    if language in {code for code, _name in settings.LANGUAGES}:
+        return language
+    return settings.LANGUAGE_CODE
+
+
 class BearerAuth(HttpBearer):
     def authenticate(self, request, token):
+        from xuncha.accounts.models import token_digest
         from xuncha.accounts.services import token_authenticate
 
         user = token_authenticate(token, method=request.method)  # read-only tokens: 403
         if user is None:
             return None
         request.user = user
+        request.api_token_digest = token_digest(token)  # "current" in GET /me/tokens
         set_client_ip(request.META.get("REMOTE_ADDR"))
+        # The answer (its texts, labels and error messages) in the caller's language; the
+        # language middleware deactivates it after the response.
+        language = api_language(request, user.language)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
         return user
 
 
@@ -118,12 +144,14 @@ from xuncha.announcements.api import router as announcements_router  # noqa: E40
 from xuncha.notify.api import router as notify_router  # noqa: E402
 from xuncha.organizations.api import router as organizations_router  # noqa: E402
 from xuncha.petitions.api import router as petitions_router  # noqa: E402
+from xuncha.teamwork.api import router as teamwork_router  # noqa: E402
 from xuncha.todo.api import router as todo_router  # noqa: E402
 
 api.add_router("/", accounts_router)
 api.add_router("/", organizations_router)
 api.add_router("/", petitions_router)
 api.add_router("/", announcements_router)
+api.add_router("/", teamwork_router)
 api.add_router("/", notify_router)
 api.add_router("/", todo_router)
 

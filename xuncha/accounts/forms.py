@@ -2,6 +2,7 @@ from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xuncha.organizations.models import Committee, Inspector, Unit
 
@@ -21,7 +22,7 @@ class LoginForm(forms.Form):
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label=_("Code"), max_length=32,
+        label=_("Verification code"), max_length=32,
         help_text=_("The six-digit code from your authenticator app, or a recovery code."),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
                                       "autofocus": True}),
@@ -68,7 +69,7 @@ class PowerForm(forms.Form):
 
 class UserForm(forms.Form):
     username = forms.CharField(label=_("Username"), max_length=150)
-    display_name = forms.CharField(label=_("Name"), max_length=64)
+    display_name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=64)
     email = forms.EmailField(label=_("E-mail"), required=False)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     committee = forms.ModelChoiceField(label=_("Committee"), queryset=Committee.objects.none())

@@ -354,8 +354,9 @@ def _power_change(request: AuthedHttpRequest, *, grant: bool) -> HttpResponse:
     form = PowerForm(request.POST)
     if not form.is_valid():
         reason_errors = form.errors.get("reason")
-        messages.error(request, "{}: {}".format(_("Reason"), " ".join(str(e) for e in reason_errors))
-                       if reason_errors else _("Choose an account and a power."))
+        messages.error(request, _("Reason: %(problem)s") % {
+            "problem": " ".join(str(e) for e in reason_errors)}
+            if reason_errors else _("Choose an account and a power."))
         return redirect(_safe_next(request, "accounts:power_list"))
     account = access_power_account(user=request.user, pk=form.cleaned_data["account"])
     change = services.power_grant if grant else services.power_revoke

@@ -35,10 +35,16 @@ TIMEOUT = 10
 
 
 class ChannelError(Exception):
-    """The channel refused or failed; ``permanent`` ones are not retried."""
+    """The channel refused or failed; ``permanent`` ones are not retried.
 
-    def __init__(self, message: str, *, permanent: bool = False):
-        super().__init__(message)
+    ``code`` is one of ``models.DELIVERY_ERRORS`` (stored, and shown translated in the
+    reader's language); ``detail`` is what the other side said (a status, an error code,
+    the system's reason), never the address. ``str()`` is the stored form."""
+
+    def __init__(self, code: str, detail: object = "", *, permanent: bool = False):
+        self.code = code
+        self.detail = str(detail)[:250]
+        super().__init__(f"{code}:{self.detail}" if self.detail else code)
         self.permanent = permanent
 
 
@@ -162,8 +168,7 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
     def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str,
                          headers: HTTPMessage, newurl: str) -> urllib.request.Request | None:
-        raise ChannelError(_("The robot answered with a redirect (HTTP %(code)s).")
-                           % {"code": code}, permanent=True)
+        raise ChannelError("redirect", code, permanent=True)
 
 
 def post_json(url: str, payload: dict[str, Any]) -> None:
@@ -171,9 +176,8 @@ def post_json(url: str, payload: dict[str, Any]) -> None:
 
     The error text names the status or the robot's error code, never the address (it
     carries the key)."""
-    problem = webhook_url_problem(url)
-    if problem:
-        raise ChannelError(problem, permanent=True)
+    if webhook_url_problem(url):
+        raise ChannelError("address", permanent=True)
     body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
     request = urllib.request.Request(url, data=body, method="POST", headers={  # noqa: S310
         "Content-Type": "application/json; charset=utf-8", "User-Agent": "Xuncha"})
@@ -185,27 +189,28 @@ def post_json(url: str, payload: dict[str, Any]) -> None:
         with opener.open(request, timeout=TIMEOUT) as response:
             answer = response.read(64 * 1024)
     except urllib.error.HTTPError as exc:
-        raise ChannelError(f"HTTP {exc.code}") from None
+        raise ChannelError("http", exc.code) from None
     except urllib.error.URLError as exc:
-        raise ChannelError(_reason(exc.reason)) from None
+        raise _failure(exc.reason) from None
     except (OSError, ValueError) as exc:  # timeouts, resets, bad status lines
-        raise ChannelError(_reason(exc)) from None
+        raise _failure(exc) from None
     try:
         data = json.loads(answer.decode("utf-8") or "{}")
     except ValueError:
-        raise ChannelError(_("The robot's answer is not JSON.")) from None
+        raise ChannelError("not_json") from None
     errcode = data.get("errcode", 0) if isinstance(data, dict) else 0
     if errcode not in (0, "0"):
         message = str(data.get("errmsg", ""))[:120]
-        raise ChannelError(f"errcode {errcode}: {message}")
+        raise ChannelError("robot_refused", f"{errcode} {message}".strip())
 
 
-def _reason(reason: object) -> str:
+def _failure(reason: object, code: str = "network") -> ChannelError:
+    """A connection's failure: a timeout, or the system's reason (refused, reset, …)."""
     if isinstance(reason, TimeoutError):
-        return _("No answer within %(seconds)d seconds.") % {"seconds": TIMEOUT}
+        return ChannelError("timeout", TIMEOUT)
     if isinstance(reason, OSError) and reason.strerror:
-        return reason.strerror[:200]
-    return type(reason).__name__ if not str(reason) else str(reason)[:200]
+        return ChannelError(code, reason.strerror)
+    return ChannelError(code, str(reason) or type(reason).__name__)
 
 
 def send_webhook(*, kind: str, fmt: str, url: str, secret: str, title: str, text: str,
@@ -228,4 +233,4 @@ def send_email(*, address: str, subject: str, body: str) -> None:
         EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL,
                      to=[address], connection=connection).send()
     except (OSError, ValueError) as exc:  # smtplib's errors are OSErrors
-        raise ChannelError(_reason(exc) if str(exc) else type(exc).__name__) from None
+        raise _failure(exc, "mail") from None

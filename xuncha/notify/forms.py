@@ -3,6 +3,7 @@ from typing import cast
 from django import forms
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xuncha.inspections.models import Team
 
@@ -22,8 +23,9 @@ class TeamChoiceField(forms.ModelChoiceField):
 
 
 class WebhookForm(forms.Form):
-    name = forms.CharField(label=_("Group"), max_length=64,
-                           help_text=_("For you to tell the groups apart, e.g. 巡察办工作群."))
+    name = forms.CharField(label=pgettext_lazy("chat group", "Group name"), max_length=64,
+                           help_text=_("For you to tell the groups apart, e.g. the office's work group "
+                                       "(巡察办工作群)."))
     team = TeamChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False,
                            empty_label=_("The office's group"))
     kind = forms.ChoiceField(label=_("Robot"), choices=WebhookKind.choices)

@@ -57,6 +57,9 @@ class Reminder(models.Model):
     due = models.DateField()
     escalation = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
+    #: The sweep run that inserted the row: marks are inserted in bulk, skipping those that
+    #: exist; the rows carrying the run's own id are the ones it won.
+    run = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "key", "level", "due"],
@@ -133,6 +136,8 @@ class GroupNotice(models.Model):
     key = models.CharField(max_length=200)
     level = models.CharField(max_length=8)
     created_at = models.DateTimeField(default=timezone.now)
+    #: The sweep run that inserted the row (see ``Reminder.run``).
+    run = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["webhook", "key", "level"],
@@ -153,6 +158,34 @@ class DeliveryStatus(models.TextChoices):
     RETRY = "retry", _("Failed, will retry")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+
+
+#: What ``Delivery.last_error`` holds: ``code`` or ``code:detail`` (the detail is what the
+#: other side said: a status, the robot's error code, the system's reason). Stored as codes,
+#: shown in the reader's language (``delivery_error_text``).
+DELIVERY_ERRORS = {
+    "no_address": _("The person has no e-mail address."),
+    "robot_removed": _("The group robot was removed."),
+    "interrupted": _("The attempt was interrupted and no attempt is left."),
+    "address": _("The robot's address is no longer allowed on this server."),
+    "redirect": _("The robot answered with a redirect (HTTP %(detail)s)."),
+    "http": _("The robot answered with HTTP status %(detail)s."),
+    "not_json": _("The robot's answer is not JSON."),
+    "robot_refused": _("The robot refused the message (error code %(detail)s)."),
+    "timeout": _("No answer within %(detail)s seconds."),
+    "network": _("The connection failed: %(detail)s"),
+    "mail": _("The mail server failed: %(detail)s"),
+    "unexpected": _("Unexpected error (%(detail)s); see the server log."),
+}
+
+
+def delivery_error_text(stored: str) -> str:
+    """The stored error in the active language (an older free text is shown as it is)."""
+    code, _sep, detail = stored.partition(":")
+    text = DELIVERY_ERRORS.get(code)
+    if text is None:
+        return stored
+    return str(text) % {"detail": detail} if "%(detail)s" in str(text) else str(text)
 
 
 class Delivery(models.Model):
@@ -189,6 +222,10 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} {self.pk} {self.status}"
+
+    @property
+    def last_error_text(self) -> str:
+        return delivery_error_text(self.last_error)
 
     @property
     def audit_committee_id(self):

@@ -3,7 +3,8 @@ transaction that decided to send it, and sent by a task after the commit.
 
 An attempt claims its row with a conditional UPDATE (status waiting or retrying, and the
 attempt number it expects), so two workers, or a task and the resume job, never send the
-same attempt twice. A failure is recorded with its error and retried after a growing pause
+same attempt twice. A failure is recorded with its error (a code of ``models.DELIVERY_ERRORS``, shown
+translated) and retried after a growing pause
 (``BACKOFF``) up to ``MAX_ATTEMPTS``; then the row stays *failed* for the office to see.
 Nothing here runs inside a step's request: a failing channel never blocks the step.
 """
@@ -75,7 +76,7 @@ def delivery_attempt(*, delivery_id: int, attempt: int) -> Outcome:
             raise
         except Exception as exc:  # an unforeseen fault of a channel: logged, then retried
             log.exception("delivery %s: unexpected error", delivery_id)
-            raise channels.ChannelError(type(exc).__name__) from exc
+            raise channels.ChannelError("unexpected", type(exc).__name__) from exc
     except channels.ChannelError as exc:
         error = str(exc)[:300]
         if exc.permanent or attempt >= MAX_ATTEMPTS:
@@ -102,13 +103,13 @@ def _finish(delivery_id: int, attempt: int, **values: object) -> None:
 def _send(delivery: Delivery) -> None:
     if delivery.channel == DeliveryChannel.EMAIL:
         if not delivery.address:
-            raise channels.ChannelError("no e-mail address", permanent=True)
+            raise channels.ChannelError("no_address", permanent=True)
         channels.send_email(address=delivery.address, subject=delivery.subject,
                             body=delivery.body)
         return
     webhook = delivery.webhook
     if webhook is None or not webhook.is_active:
-        raise channels.ChannelError("the group robot was removed", permanent=True)
+        raise channels.ChannelError("robot_removed", permanent=True)
     channels.send_webhook(kind=webhook.kind, fmt=webhook.format, url=webhook.url,
                           secret=webhook.secret, title=delivery.subject, text=delivery.body,
                           link=todo_link())
@@ -123,7 +124,7 @@ def deliveries_to_resume(*, now: datetime.datetime | None = None) -> list[tuple[
     stale = Delivery.objects.filter(status=DeliveryStatus.SENDING,
                                     last_attempt_at__lt=now - STALE_SENDING)
     stale.filter(attempts__gte=MAX_ATTEMPTS).update(
-        status=DeliveryStatus.FAILED, last_error="interrupted")
+        status=DeliveryStatus.FAILED, last_error="interrupted")  # a code of DELIVERY_ERRORS
     stale.filter(attempts__lt=MAX_ATTEMPTS).update(status=DeliveryStatus.RETRY,
                                                    next_attempt_at=now)
     due = Delivery.objects.filter(

@@ -17,19 +17,23 @@ For every active account, committee by committee:
   or turned red since it last heard (``GroupNotice``).
 
 Idempotence: every reminder and group notice is a row under a unique constraint, inserted
-(in a savepoint) before anything is said; a second run, or a second worker, finds it and
-says nothing. Bell notices are written in the same transaction; e-mails and group messages
+before anything is said: in bulk, one statement per committee and kind, skipping the rows
+that exist (``ON CONFLICT DO NOTHING``), each stamped with the run's own id; the rows read
+back with that id are the ones this run won. A second run, or a second worker, finds them
+and says nothing. Bell notices are written in the same transaction; e-mails and group messages
 become ``Delivery`` rows there too and are sent after the commit by ``tasks.deliver_task``.
 """
 
+import datetime
 import hashlib
 import logging
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -94,29 +98,37 @@ def sweep(*, source: Source | None = None) -> SweepResult:
 
 
 class _Claims:
-    """Reminders already sent (read once per committee), and claiming new ones."""
+    """Reminders already sent (read once per committee), and claiming new ones in bulk."""
 
     def __init__(self, keys: set[str]):
-        self.seen: set[tuple[int, str, str, object]] = set()
+        self.run = uuid.uuid4().hex
+        self.seen: set[tuple[int, str, str, datetime.date]] = set()
         ordered = sorted(keys)
         for start in range(0, len(ordered), CHUNK):
             self.seen.update(Reminder.objects.filter(key__in=ordered[start:start + CHUNK])
                              .values_list("user_id", "key", "level", "due"))
 
-    def claim(self, user: User, item: Item, *, escalation: bool) -> bool:
-        assert item.due is not None  # only lit items (``_lit``) are claimed
-        key = stored_key(item.key)
-        mark = (user.pk, key, item.level, item.due)
-        if mark in self.seen:
-            return False
-        self.seen.add(mark)
-        try:
-            with transaction.atomic():
-                Reminder.objects.create(user=user, key=key, level=item.level, due=item.due,
-                                        escalation=escalation)
-        except IntegrityError:
-            return False  # another worker told them first
-        return True
+    def claim_all(self, wanted: Sequence[tuple[User, Item]], *, escalation: bool
+                  ) -> list[tuple[User, Item]]:
+        """The ``(person, item)`` pairs of ``wanted`` this run is the first to tell, in order:
+        the new marks are inserted in one statement (existing ones skipped), then the rows
+        stamped with this run's id are read back."""
+        fresh: dict[tuple[int, str, str, datetime.date], tuple[User, Item]] = {}
+        for user, item in wanted:
+            assert item.due is not None  # only lit items (``_lit``) are claimed
+            mark = (user.pk, stored_key(item.key), item.level, item.due)
+            if mark not in self.seen and mark not in fresh:
+                fresh[mark] = (user, item)
+        if not fresh:
+            return []
+        self.seen.update(fresh)
+        Reminder.objects.bulk_create(
+            [Reminder(user_id=pk, key=key, level=level, due=due, escalation=escalation,
+                      run=self.run) for pk, key, level, due in fresh],
+            ignore_conflicts=True, batch_size=CHUNK)
+        won = set(Reminder.objects.filter(run=self.run, user_id__in={m[0] for m in fresh})
+                  .values_list("user_id", "key", "level", "due"))
+        return [pair for mark, pair in fresh.items() if mark in won]
 
 
 def _lit(items: Sequence[Item]) -> list[Item]:
@@ -140,27 +152,30 @@ def _committee(committee_id: int, users: list[User], source: Source,
         told: dict[int, _Told] = {}
         notices: list[tuple[User, str, str, str]] = []
         up: list[tuple[str, Item]] = []
+        own: list[tuple[User, Item]] = []
         for user in users:
             for item in _lit(items_of.get(user.pk, [])):
-                if claims.claim(user, item, escalation=False):
-                    result.reminders += 1
-                    told.setdefault(user.pk, _Told(user)).own += 1
-                    if not ledger_covers(user=user, item=item):
-                        notices.append((user, _notice(item, user, escalated=False), item.url,
-                                        item.level))
+                own.append((user, item))
                 where = escalation_of(user=user, item=item)
                 if where:
                     up.append((where, item))
+        for user, item in claims.claim_all(own, escalation=False):
+            result.reminders += 1
+            told.setdefault(user.pk, _Told(user)).own += 1
+            if not ledger_covers(user=user, item=item):
+                notices.append((user, _notice(item, user, escalated=False), item.url,
+                                item.level))
         targets: dict[tuple[str, int], list[User]] = {}
+        chained: list[tuple[User, Item]] = []
         for where, item in up:
             assert item.committee_id is not None  # escalation_of says so
             chain = targets.setdefault((where, item.committee_id), _targets(where,
                                                                              item.committee_id))
-            for target in chain:
-                if claims.claim(target, item, escalation=True):
-                    result.escalations += 1
-                    told.setdefault(target.pk, _Told(target)).escalated += 1
-                    notices.append((target, _notice(item, target, escalated=True), item.url, RED))
+            chained += [(target, item) for target in chain]
+        for target, item in claims.claim_all(chained, escalation=True):
+            result.escalations += 1
+            told.setdefault(target.pk, _Told(target)).escalated += 1
+            notices.append((target, _notice(item, target, escalated=True), item.url, RED))
         result.notices += bell_post(notices=notices)
         result.deliveries += _emails(told, items_of, source)
         result.deliveries += _groups(committee_id, users, items_of, result)
@@ -237,8 +252,10 @@ def _groups(committee_id: int, users: list[User], items_of: dict[int, list[Item]
         heard = set(GroupNotice.objects.filter(webhook=webhook, key__in=list(union))
                     .values_list("key", "level")) if len(union) <= CHUNK else _heard(webhook)
         red = [k for k, i in union.items() if i.level == RED]
-        new = sum(_group_claim(webhook, k, "new") for k in union if (k, "new") not in heard)
-        newly_red = sum(_group_claim(webhook, k, RED) for k in red if (k, RED) not in heard)
+        won = _group_claim_all(webhook, [(k, "new") for k in union if (k, "new") not in heard]
+                               + [(k, RED) for k in red if (k, RED) not in heard])
+        new = sum(1 for _k, level in won if level == "new")
+        newly_red = len(won) - new
         if new or newly_red:
             message = group_message(group=group_name(webhook), new=new, overdue=len(red))
             ids.append(webhook_queue(webhook=webhook, message=message).pk)
@@ -250,10 +267,13 @@ def _heard(webhook: Webhook) -> set[tuple[str, str]]:
     return set(GroupNotice.objects.filter(webhook=webhook).values_list("key", "level"))
 
 
-def _group_claim(webhook: Webhook, key: str, level: str) -> bool:
-    try:
-        with transaction.atomic():
-            GroupNotice.objects.create(webhook=webhook, key=key, level=level)
-    except IntegrityError:
-        return False
-    return True
+def _group_claim_all(webhook: Webhook, marks: list[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The ``(key, level)`` marks this run is the first to announce to the group: inserted
+    in one statement (existing ones skipped), read back by the run's id."""
+    if not marks:
+        return set()
+    run = uuid.uuid4().hex
+    GroupNotice.objects.bulk_create(
+        [GroupNotice(webhook=webhook, key=key, level=level, run=run) for key, level in marks],
+        ignore_conflicts=True, batch_size=CHUNK)
+    return set(GroupNotice.objects.filter(webhook=webhook, run=run).values_list("key", "level"))

@@ -2,29 +2,16 @@
 
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 
 from xuncha.accounts.http import AuthedHttpRequest
-from xuncha.audit.models import Event
 from xuncha.web.access import allow_if
 from xuncha.web.paging import paginate
 
 from . import badge
 from .access import can_open_todo
+from .done import done_row
 from .items import LEVELS
-from .selectors import SHOW, STEP_ACTIONS, steps_done_by, todo_for, todo_shown
-
-#: Where the done list links an event's object (the object's page), by its type.
-OBJECT_PAGES = {
-    "inspections.round": "inspections:round_detail",
-    "inspections.inspection": "inspections:inspection_detail",
-    "findings.problem": "findings:problem_detail",
-    "findings.feedback": "findings:feedback_detail",
-    "findings.clue": "findings:clue_detail",
-    "petitions.petition": "petitions:detail",
-    "rectification.measure": "rectification:measure_detail",
-    "evaluations.evaluation": "evaluations:detail",
-}
+from .selectors import SHOW, steps_done_by, todo_for, todo_shown
 
 
 @allow_if(can_open_todo)
@@ -45,21 +32,10 @@ def todo_list_view(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _done_row(event: Event) -> dict[str, object]:
-    url = ""
-    name = OBJECT_PAGES.get(event.object_type)
-    if name and event.object_id.isdigit():
-        url = reverse(name, args=[int(event.object_id)])
-    elif event.object_type == "petitions.revealrequest":
-        url = reverse("petitions:reveal_list")
-    return {"at": event.created_at, "label": STEP_ACTIONS.get(event.action, event.action),
-            "object": event.object_repr, "url": url}
-
-
 @allow_if(can_open_todo)
 def todo_done_view(request: AuthedHttpRequest) -> HttpResponse:
     """已办: the steps the person took, most recent first."""
     page = paginate(request, steps_done_by(user=request.user).order_by("-seq"))
-    rows = [_done_row(event) for event in page]
+    rows = [done_row(event) for event in page]
     template = "todo/_done_rows.html" if request.htmx else "todo/done.html"
     return render(request, template, {"page": page, "rows": rows})

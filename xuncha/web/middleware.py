@@ -48,7 +48,9 @@ class LanguageMiddleware:
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
-        response.headers.setdefault("Content-Language", language)
+        # The API's token answers in its account's language (``xuncha.api.api_language``).
+        response.headers.setdefault("Content-Language",
+                                    getattr(request, "LANGUAGE_CODE", language))
         translation.deactivate()
         return response
 

@@ -17,6 +17,9 @@ on ``INSTALLED_APPS`` order or on which module was imported first:
 ``TODO``
     ``provider(user) -> list[TodoItem]`` (``xuncha/todo/items.py``): the steps that wait on
     the user or their body, built from the query forms of the app's ``access.py``.
+``TODO_COUNTS``
+    ``queries(user) -> list[QuerySet]``: the query forms behind the app's ``TODO`` items, one
+    per kind; the top bar counts them in one query without building the items.
 ``DEMO_STEPS``
     ``step(demo)``: what the app adds to the demo data (``xuncha seed-demo``).
 ``PERIODIC``
@@ -48,6 +51,7 @@ APPS: tuple[str, ...] = (
     "xuncha.findings",
     "xuncha.rectification",
     "xuncha.evaluations",
+    "xuncha.teamwork",  # the team's own conduct: pledges, reports about the team
     "xuncha.announcements",
     "xuncha.stats",
     "xuncha.notify",  # reminders over everyone's to-do: after every app it reads
@@ -115,6 +119,10 @@ def deadline_providers() -> tuple[Callable[..., Any], ...]:
 
 def todo_providers() -> tuple[Callable[..., Any], ...]:
     return _collected("TODO")
+
+
+def todo_counters() -> tuple[Callable[..., Any], ...]:
+    return _collected("TODO_COUNTS")
 
 
 def demo_steps() -> tuple[Callable[..., Any], ...]:

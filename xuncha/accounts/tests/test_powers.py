@@ -254,6 +254,16 @@ class PowerPageTests(PowerTestCase):
         self.assertIn(gettext(FROM_ABOVE), [str(m) for m in response.context["messages"]])
         self.assertFalse(Event.objects.filter(action="account.power_grant").exists())
 
+    def test_a_missing_reason_is_one_translated_message(self):
+        self.login(self.city_office)
+        response = self.post("power_grant", self.office2, reason="", follow=True)
+        shown = [str(m) for m in response.context["messages"]]
+        required = gettext("This field is required.")
+        self.assertEqual(shown, [gettext("Reason: %(problem)s") % {"problem": required}])
+        self.assertNotIn("Reason:", shown[0])  # the message is the catalogue's, not built
+        self.office2.refresh_from_db()
+        self.assertFalse(self.office2.is_custodian)
+
     def test_the_grant_and_revoke_pages_are_post_only(self):
         self.login(self.city_office)
         for name in ("power_grant", "power_revoke"):

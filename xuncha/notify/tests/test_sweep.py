@@ -7,8 +7,11 @@ sweep runs every day from 09-20 to 10-12, twice on each day.
 """
 
 import datetime
+from unittest import mock
 
+from django.db import connection
 from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
 
 from xuncha.lib import workdays
 from xuncha.lib.testing import WorldTestCase
@@ -128,6 +131,37 @@ class SweepCalendarTests(WorldTestCase):
         before = Notification.objects.count()
         self.run_sweep(D(2026, 10, 10))
         self.assertEqual(Notification.objects.count(), before)
+
+    def test_the_marks_are_inserted_in_bulk(self):
+        for i in range(30):  # many more items: still one insert for the reminders
+            self.todo.add(self.office2, kind="target_notice", key=f"target_notice:{100 + i}",
+                          committee_id=self.county.pk, due=DUE)
+        with CaptureQueriesContext(connection) as ctx:
+            result = self.run_sweep(D(2026, 10, 10))
+        self.assertEqual(result.reminders, 34)
+        inserts = [q["sql"] for q in ctx.captured_queries
+                   if q["sql"].startswith("INSERT") and 'INTO "notify_reminder"' in q["sql"]]
+        self.assertEqual(len(inserts), 2)  # the own reminders, then the escalations
+
+    def test_a_mark_another_worker_won_is_not_told_again(self):
+        """A second worker inserted the office2 mark between this run's read and its insert:
+        this run skips it (no bell, no count) and tells the rest."""
+        real = Reminder.objects.bulk_create
+
+        def racing(rows, **kwargs):
+            for row in rows:
+                if row.user_id == self.office2.pk and not row.escalation:
+                    Reminder.objects.create(user_id=row.user_id, key=row.key, level=row.level,
+                                            due=row.due, run="the-other-worker")
+            return real(rows, **kwargs)
+
+        with mock.patch.object(Reminder.objects, "bulk_create", side_effect=racing):
+            result = self.run_sweep(D(2026, 9, 29))
+        self.assertEqual(result.reminders, 3)
+        self.assertFalse(Notification.objects.filter(user=self.office2).exists())
+        self.assertEqual(Reminder.objects.filter(user=self.office2).get().run,
+                         "the-other-worker")
+        self.assertEqual(self.run_sweep(D(2026, 9, 29)).reminders, 0)
 
     def test_an_item_first_seen_overdue_sends_only_red(self):
         self.run_sweep(D(2026, 10, 12))

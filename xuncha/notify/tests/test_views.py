@@ -197,6 +197,10 @@ class ApiTests(WorldTestCase):
         self.assertEqual(response.json(), {"email": "daily"})
         self.assertEqual(self.client.get("/api/v1/notify/preferences").status_code, 401)
 
+    def test_the_preference_read_asks_the_pages_rule(self):
+        refused = self.client.get("/api/v1/notify/preferences", **self.bearer(self.platform))
+        self.assertEqual((refused.status_code, refused.json()["error"]), (403, "forbidden"))
+
     def test_robots_and_deliveries_for_the_office_administrators_only(self):
         hook = Webhook.objects.create(committee=self.county, name="g", kind=WebhookKind.WECOM,
                                       url="https://qyapi.weixin.qq.com/x?key=secret-key",
@@ -208,7 +212,7 @@ class ApiTests(WorldTestCase):
             "id": hook.pk, "name": "g", "team_id": None, "kind": "wecom", "format": "markdown",
             "host": "https://qyapi.weixin.qq.com/…", "signed": False, "is_active": True}])
         deliveries = self.client.get("/api/v1/notify/deliveries", **self.bearer(self.office))
-        self.assertEqual([d["body"] for d in deliveries.json()],
+        self.assertEqual([d["body"] for d in deliveries.json()["items"]],
                          ["东湖区委巡察办: 1 new item, 0 overdue"])
         for persona in ("office2", "leader", "liaison", "team"):
             for path in ("/api/v1/notify/webhooks", "/api/v1/notify/deliveries"):
@@ -216,3 +220,104 @@ class ApiTests(WorldTestCase):
                 self.assertEqual(response.status_code, 403, f"{persona} {path}")
         self.assertEqual(self.client.get("/api/v1/notify/webhooks",
                                          **self.bearer(self.other_office)).json(), [])
+
+
+class ApiRobotAndLogTests(WorldTestCase):
+    def bearer(self, user, **extra):
+        _token, secret = token_create(user=user, name="t")
+        return {"HTTP_AUTHORIZATION": f"Bearer {secret}", **extra}
+
+    def test_adding_testing_and_removing_a_robot(self):
+        team = staffed_team(self, approved_round(self))
+        headers = self.bearer(self.office)
+        with Robot() as robot:
+            response = self.client.post("/api/v1/notify/webhooks", {
+                "name": "三组群", "team_id": team.pk, "kind": "dingtalk",
+                "url": robot.url("/robot/send?access_token=tok-9"), "secret": "SECxyz"},
+                content_type="application/json", **headers)
+            self.assertEqual(response.status_code, 201, response.content)
+            body = response.json()
+            hook = Webhook.objects.get()
+            self.assertEqual((body["id"], body["team_id"], body["signed"], hook.committee_id),
+                             (hook.pk, team.pk, True, self.county.pk))
+            self.assertNotIn("tok-9", response.content.decode())
+            with self.captureOnCommitCallbacks(execute=True):
+                sent = self.client.post(f"/api/v1/notify/webhooks/{hook.pk}/test", **headers)
+            self.assertEqual(sent.status_code, 202)
+        self.assertEqual(len(robot.requests), 1)
+        self.assertEqual(Delivery.objects.get(pk=sent.json()["id"]).status, DeliveryStatus.SENT)
+        removed = self.client.delete(f"/api/v1/notify/webhooks/{hook.pk}", **headers)
+        self.assertEqual(removed.status_code, 204)
+        self.assertFalse(Webhook.objects.exists())
+        self.assertEqual(list(Event.objects.filter(action__startswith="notify.webhook")
+                              .order_by("seq").values_list("action", flat=True)),
+                         ["notify.webhook_add", "notify.webhook_test", "notify.webhook_remove"])
+
+    def test_refusals_change_nothing(self):
+        headers = self.bearer(self.office)
+        bad = self.client.post("/api/v1/notify/webhooks", {
+            "name": "g", "kind": "wecom", "url": "https://10.0.0.5/hook"},
+            content_type="application/json", **headers)
+        self.assertEqual(bad.status_code, 400)
+        self.assertTrue(said("private network", bad.json()["message"]))
+        unknown = self.client.post("/api/v1/notify/webhooks", {
+            "name": "g", "kind": "telegram", "url": "https://qyapi.weixin.qq.com/x?key=k"},
+            content_type="application/json", **headers)
+        self.assertEqual(unknown.status_code, 400)
+        foreign_team = self.client.post("/api/v1/notify/webhooks", {
+            "name": "g", "kind": "wecom", "team_id": 999999,
+            "url": "https://qyapi.weixin.qq.com/x?key=k"},
+            content_type="application/json", **headers)
+        self.assertEqual(foreign_team.status_code, 404)
+        self.assertFalse(Webhook.objects.exists())
+        hook = Webhook.objects.create(committee=self.county, name="g", kind=WebhookKind.WECOM,
+                                      url="https://qyapi.weixin.qq.com/x?key=k",
+                                      created_by=self.office)
+        for persona in ("office2", "leader", "team", "liaison"):
+            h = self.bearer(getattr(self, persona))
+            self.assertEqual(self.client.delete(f"/api/v1/notify/webhooks/{hook.pk}",
+                                                **h).status_code, 403, persona)
+            self.assertEqual(self.client.post(f"/api/v1/notify/webhooks/{hook.pk}/test",
+                                              **h).status_code, 403, persona)
+        other = self.bearer(self.other_office)
+        self.assertEqual(self.client.delete(f"/api/v1/notify/webhooks/{hook.pk}",
+                                            **other).status_code, 404)
+        self.assertEqual(self.client.post(f"/api/v1/notify/webhooks/{hook.pk}/test",
+                                          **other).status_code, 404)
+        self.assertTrue(Webhook.objects.filter(pk=hook.pk).exists())
+        self.assertFalse(Delivery.objects.exists())
+        self.assertFalse(Event.objects.filter(action__startswith="notify.").exists())
+
+    def test_deliveries_come_in_keyset_pages_with_translated_errors(self):
+        base = datetime.datetime(2026, 6, 1, 9, tzinfo=datetime.UTC)
+        for i in range(5):
+            Delivery.objects.create(channel="email", user=self.office2, committee=self.county,
+                                    address="o@example.org", subject="s", body=f"b{i}",
+                                    status=DeliveryStatus.FAILED, last_error="no_address",
+                                    created_at=base + datetime.timedelta(minutes=i // 2))
+        Delivery.objects.create(channel="email", committee=self.county_b, subject="s",
+                                body="other", address="x@example.org")
+        headers = self.bearer(self.office)
+        seen, after = [], ""
+        for _page in range(5):
+            body = self.client.get("/api/v1/notify/deliveries",
+                                   {"limit": 2, **({"after": after} if after else {})},
+                                   **headers).json()
+            seen += [d["body"] for d in body["items"]]
+            if body["next"] is None:
+                break
+            after = body["next"]
+        self.assertEqual(seen, ["b4", "b3", "b2", "b1", "b0"])
+        first = self.client.get("/api/v1/notify/deliveries", **headers).json()["items"][0]
+        self.assertEqual(first["last_error"], "no_address")
+        from django.utils import translation
+
+        with translation.override("zh-hans"):
+            from django.utils.translation import gettext
+            self.assertEqual(first["last_error_text"],
+                             gettext("The person has no e-mail address."))
+        english = self.client.get("/api/v1/notify/deliveries", **self.bearer(
+            self.office, HTTP_ACCEPT_LANGUAGE="en")).json()["items"][0]
+        self.assertEqual(english["last_error_text"], "The person has no e-mail address.")
+        bad = self.client.get("/api/v1/notify/deliveries", {"after": "yesterday"}, **headers)
+        self.assertEqual(bad.status_code, 400)

@@ -9,6 +9,8 @@ import time
 from unittest import mock
 
 from django.test import override_settings
+from django.utils import translation
+from django.utils.translation import gettext
 
 from xuncha.lib.errors import DomainError
 from xuncha.lib.testing import WorldTestCase
@@ -119,7 +121,7 @@ class WebhookTests(WorldTestCase):
         self.assertEqual(result.reminders, 1)  # the sweep's work stands
         delivery = Delivery.objects.get(webhook=hook)
         self.assertEqual((delivery.status, delivery.attempts, delivery.last_error),
-                         (DeliveryStatus.FAILED, MAX_ATTEMPTS, "HTTP 500"))
+                         (DeliveryStatus.FAILED, MAX_ATTEMPTS, "http:500"))
         self.assertNotIn("robot-key-123", " ".join(logs.output) + delivery.last_error)
 
     def test_a_robot_that_refuses_the_message_counts_as_failed(self):
@@ -129,7 +131,15 @@ class WebhookTests(WorldTestCase):
                 self.sweep_and_send()
         delivery = Delivery.objects.get()
         self.assertEqual(delivery.status, DeliveryStatus.FAILED)
-        self.assertEqual(delivery.last_error, "errcode 93000: invalid webhook url")
+        self.assertEqual(delivery.last_error, "robot_refused:93000 invalid webhook url")
+        # Stored as a code, shown in the reader's language.
+        with translation.override("zh-hans"):
+            shown = delivery.last_error_text
+            self.assertEqual(shown, gettext(
+                "The robot refused the message (error code %(detail)s).") % {
+                    "detail": "93000 invalid webhook url"})
+        self.assertNotEqual(shown, delivery.last_error)
+        self.assertNotIn("robot refused", shown)
 
     def test_a_closed_port_is_retried_then_logged(self):
         hook = self.hook(f"http://127.0.0.1:{closed_port()}/cgi-bin/webhook/send?key=k")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from xuncha.accounts.models import User
 from xuncha.lib.testing import WorldTestCase
 from xuncha.todo.items import TodoItem
-from xuncha.todo.selectors import todo_for
+from xuncha.todo.selectors import todo_count, todo_for
 
 D = datetime.date
 NOW = timezone.make_aware(datetime.datetime(2026, 6, 1, 10, 0))
@@ -31,7 +31,11 @@ class TodoBase(WorldTestCase):
             self, "extra_people", {})
 
     def todo(self, user: User) -> dict[str, TodoItem]:
-        return {item.key: item for item in todo_for(user=user)}
+        """The person's items; every time, the top bar's count-only path must agree."""
+        items = {item.key: item for item in todo_for(user=user)}
+        self.assertEqual(todo_count(user=user), len(items),
+                         f"{user.username}: the count-only path disagrees with {sorted(items)}")
+        return items
 
     def holders(self, key: str) -> set[str]:
         """The personas whose to-do lists ``key``."""

@@ -11,7 +11,7 @@ from django.test import override_settings
 
 from xuncha.findings.testing import fed_back, on_site, signed_problem
 from xuncha.inspections import clocks
-from xuncha.rectification import measures, plans, reports
+from xuncha.rectification import disclosure, measures, plans, reports
 
 from .base import OFFICE_A, TodoBase
 
@@ -134,3 +134,19 @@ class RectificationTests(TodoBase):
         reports.follow_up_record(actor=self.receiver_org, inspection=self.inspection,
                                  kind="visit", held_on=D(2026, 6, 1), findings="整改到位")
         self.assertNobodyHas("follow_up:")
+
+    def test_a_public_wording_waits_on_the_office_but_not_its_writer(self):
+        problem = self.problems[0]
+        wording = disclosure.wording_write(actor=self.liaison, problem=problem,
+                                           text="违规收受礼金问题")
+        key = f"wording_approval:{wording.pk}"
+        self.assertHolders(key, OFFICE_A)
+        item = self.todo(self.office2)[key]
+        self.assertEqual((item.url, item.mine, item.asked_by),
+                         (f"/rectification/inspection/{self.inspection.pk}/", False,
+                          str(self.liaison)))
+        wording = disclosure.wording_write(actor=self.office, problem=problem,
+                                           text="违规收受礼金的问题")
+        self.assertHolders(key, OFFICE_A - {"office"})  # never its own writer's
+        disclosure.wording_approve(actor=self.custodian, wording=wording)
+        self.assertNobodyHas("wording_approval:")
