@@ -8,6 +8,7 @@ Variables (all optional on a developer machine):
     XUNCHA_ALLOWED_HOSTS  comma-separated host names
     XUNCHA_SECURE         1 behind HTTPS: secure cookies, HSTS, SSL redirect
     XUNCHA_MEDIA_ROOT     where uploaded files live (default var/media)
+    XUNCHA_PUBLIC_URL     the public site's address, printed in notices and QR codes
     REDIS_URL             shared cache for rate limits across processes
     EMAIL_URL-style mail: XUNCHA_EMAIL_HOST, XUNCHA_EMAIL_PORT, XUNCHA_EMAIL_USER,
                           XUNCHA_EMAIL_PASSWORD, XUNCHA_EMAIL_TLS, XUNCHA_EMAIL_FROM
@@ -34,8 +35,14 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
 
 
-DEBUG = env_bool("XUNCHA_DEBUG")
 TESTING = "test" in sys.argv[1:2] or env_bool("XUNCHA_TESTING")
+if not TESTING:
+    # ``make run`` keeps a development key in var/development.env (xuncha/devenv.py) that
+    # the README's later commands read; the environment wins over it.
+    from xuncha import devenv
+
+    devenv.load(VAR_DIR)
+DEBUG = env_bool("XUNCHA_DEBUG")
 
 SECRET_KEY = os.environ.get("XUNCHA_SECRET_KEY", "")
 #: Commands that neither serve nor read or write data may run without a secret key (CI and
@@ -50,7 +57,9 @@ if not SECRET_KEY:
     else:
         from django.core.exceptions import ImproperlyConfigured
 
-        raise ImproperlyConfigured("XUNCHA_SECRET_KEY must be set when XUNCHA_DEBUG is off.")
+        raise ImproperlyConfigured(
+            "XUNCHA_SECRET_KEY must be set when XUNCHA_DEBUG is off "
+            "(for a development install, run `make run` once: it keeps one in var/).")
 
 ALLOWED_HOSTS = env_list("XUNCHA_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 
@@ -73,6 +82,7 @@ INSTALLED_APPS = [
     "xuncha.findings",
     "xuncha.rectification",
     "xuncha.evaluations",
+    "xuncha.teamwork",
     "xuncha.announcements",
     "xuncha.stats",
     "xuncha.web",
@@ -84,6 +94,15 @@ INSTALLED_APPS = [
 # --- reminders and channels (xuncha/notify; docs/operations.md "Reminders and channels") ---
 #: The address people reach the site at: the link in every e-mail and group message.
 XUNCHA_BASE_URL = os.environ.get("XUNCHA_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+#: The address the public reaches the reporting pages at (https://xuncha.example.gov.cn):
+#: the base of every link and QR code printed in a notice or on code slips. Unset, a
+#: printed link is taken from the request that made the file (and ``check --deploy``
+#: warns). docs/operations.md "Printed links".
+XUNCHA_PUBLIC_URL = os.environ.get("XUNCHA_PUBLIC_URL", "").strip().rstrip("/")
+#: Fonts for rendering documents where the official ones (仿宋_GB2312, 方正小标宋简体, 黑体,
+#: 楷体_GB2312, 宋体) are missing: official name -> fallbacks, first found wins (the .docx
+#: names the official fonts; see xuncha/lib/docx.py). Empty: the Debian fonts.
+XUNCHA_DOCUMENT_FONT_FALLBACKS: dict[str, list[str]] = {}
 #: Daily digests go out at the first run after this hour (TIME_ZONE).
 XUNCHA_DIGEST_HOUR = int(os.environ.get("XUNCHA_DIGEST_HOUR", "8"))
 #: Group-robot addresses must be https to public addresses; these widen or narrow that:
@@ -92,6 +111,8 @@ XUNCHA_DIGEST_HOUR = int(os.environ.get("XUNCHA_DIGEST_HOUR", "8"))
 XUNCHA_WEBHOOK_ALLOW_PRIVATE = env_bool("XUNCHA_WEBHOOK_ALLOW_PRIVATE")
 XUNCHA_WEBHOOK_HOSTS = env_list("XUNCHA_WEBHOOK_HOSTS")
 XUNCHA_WEBHOOK_ALLOW_LOOPBACK = TESTING
+#: ``xuncha bench`` only: mounts the roof views of its figures at /_bench/ (ops/bench/roofs.py).
+XUNCHA_BENCH_ROOFS = env_bool("XUNCHA_BENCH_ROOFS")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -274,7 +295,9 @@ if not (XUNCHA_AUDIT_KEYS or DEBUG or TESTING or TYPE_CHECKING_RUN
         or sys.argv[1:2] and sys.argv[1] in KEYLESS_COMMANDS):
     from django.core.exceptions import ImproperlyConfigured
 
-    raise ImproperlyConfigured("XUNCHA_AUDIT_KEYS must be set when XUNCHA_DEBUG is off.")
+    raise ImproperlyConfigured(
+        "XUNCHA_AUDIT_KEYS must be set when XUNCHA_DEBUG is off "
+        "(for a development install, run `make run` once: it keeps XUNCHA_DEBUG=1 in var/).")
 #: A directory on other storage for the append-only checkpoint file, and the addresses
 #: (comma-separated) that receive each checkpoint; ``xuncha audit-checkpoint`` runs daily.
 XUNCHA_AUDIT_CHECKPOINT_DIR = os.environ.get("XUNCHA_AUDIT_CHECKPOINT_DIR", "")

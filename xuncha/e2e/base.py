@@ -61,6 +61,13 @@ KNOWN_A11Y: dict[tuple[str, str], str] = {}  # all fixed so far
 #: ``XUNCHA_E2E_A11Y=report`` prints every violation instead of failing (to triage them all).
 A11Y_REPORT_ONLY = os.environ.get("XUNCHA_E2E_A11Y") == "report"
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+#: Reports every CSP refusal of the page (inline style or script, outside asset) to the test,
+#: whether or not the browser also logs it to the console. An init script is injected by the
+#: DevTools protocol, so the page's own CSP does not apply to it.
+CSP_LISTENER = """document.addEventListener('securitypolicyviolation', (e) => {
+  window.__xunchaCsp(`${e.effectiveDirective} refused ${e.blockedURI || 'inline code'}`
+    + ` (${e.sourceFile || location.pathname}:${e.lineNumber})`);
+});"""
 D = datetime.date
 
 
@@ -219,6 +226,8 @@ class BrowserTestCase(LiveServerBase):
         self.step = 0
         self.checked: set[str] = set()
         self.browser_errors: list[str] = []
+        self.csp_violations: list[str] = []
+        self.addCleanup(self._fail_on_csp_violations)
         self.a11y_notes: list[str] = []
         self.addCleanup(self._print_a11y_notes)
         self.test_name = self._testMethodName.removeprefix("test_")
@@ -238,12 +247,17 @@ class BrowserTestCase(LiveServerBase):
                                            accept_downloads=True)
         self.addCleanup(context.close)
         context.set_default_timeout(20_000)
-        page = context.new_page()
         who = user.username if user is not None else "anonymous"
+        context.expose_binding("__xunchaCsp", lambda source, text: self.csp_violations.append(
+            f"{who} CSP @ {source['frame'].url}: {text}"))
+        context.add_init_script(CSP_LISTENER)
+        page = context.new_page()
 
         def console(msg: ConsoleMessage) -> None:
             if msg.type == "error":  # script errors, CSP refusals, failed loads
                 self.browser_errors.append(f"{who} console @ {page.url}: {msg.text}")
+                if "Content Security Policy" in msg.text:
+                    self.csp_violations.append(f"{who} console @ {page.url}: {msg.text}")
 
         page.on("console", console)
         page.on("pageerror", lambda exc: self.browser_errors.append(
@@ -326,7 +340,14 @@ class BrowserTestCase(LiveServerBase):
 
     def assert_clean_browser(self) -> None:
         """No script error and no CSP refusal in any page of the journey."""
+        self.assertEqual(self.csp_violations, [], "the CSP refused something")
         self.assertEqual(self.browser_errors, [], "errors in the browser console")
+
+    def _fail_on_csp_violations(self) -> None:
+        """Every journey fails on a CSP refusal, whether or not it asks at its end."""
+        if self.csp_violations:
+            violations, self.csp_violations = self.csp_violations, []
+            raise AssertionError("the CSP refused something:\n" + "\n".join(violations))
 
 
 

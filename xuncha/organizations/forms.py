@@ -3,6 +3,7 @@ from typing import cast
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xuncha.web.forms import DateField, DateInput, FilterForm
 
@@ -97,7 +98,7 @@ class UnitFilter(FilterForm):
 
 
 class CadreForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=32)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=32)
     gender = forms.ChoiceField(label=_("Gender"), choices=[("", "—"), *Gender.choices],
                                required=False)
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())

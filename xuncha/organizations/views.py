@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from xuncha.accounts.http import AuthedHttpRequest
@@ -517,7 +518,8 @@ def import_view(request: AuthedHttpRequest, kind: str) -> HttpResponse:
 @allow_if(can_open_register_forms)
 def import_template_view(request: AuthedHttpRequest, kind: str) -> HttpResponse:
     headers = [c.labels[0] for c in _importer_class(kind).columns]
-    return xlsx_response(write_xlsx(title=kind, headers=headers, rows=[IMPORT_EXAMPLES[kind]]),
+    title = {"units": _("Units"), "cadres": _("Cadres")}.get(kind, kind)
+    return xlsx_response(write_xlsx(title=title, headers=headers, rows=[IMPORT_EXAMPLES[kind]]),
                          f"xuncha-{kind}-template.xlsx")
 
 
@@ -560,7 +562,8 @@ def export_view(request: AuthedHttpRequest, kind: str) -> HttpResponse:
     elif kind == "inspectors":
         inspectors = sel.inspectors_visible_to(user=request.user).select_related(
             "cadre__unit", "committee").order_by("committee__path", "cadre__name")
-        headers = [_("Name"), _("Unit"), _("Position"), _("Pool of"), _("Expertise"), _("Note")]
+        headers = [pgettext("person", "Name"), _("Unit"), _("Position"), _("Pool of"),
+                   _("Expertise"), _("Note")]
         data = write_xlsx(title=_("Inspectors"), headers=headers,
                           rows=_inspector_rows(inspectors.iterator(chunk_size=2000)))
     else:

@@ -20,6 +20,7 @@ from pydantic import field_validator
 
 from xuncha.accounts.models import User
 from xuncha.inspections.selectors import inspection_by_public_code
+from xuncha.lib import glossary
 from xuncha.lib.apipaging import MAX_INT
 from xuncha.lib.errors import DomainError, Forbidden, NotFound
 from xuncha.lib.lookup import get_or_404
@@ -285,6 +286,21 @@ class PetitionOut(Schema):
     duplicate_of_id: int | None
     duplicate_count: int
     version: int
+    #: The glossary's names of the codes above, in the account's language.
+    status_text: str = Field("", description="The status, in the account's language")
+    channel_text: str = Field("", description="The channel, in the account's language")
+
+    @staticmethod
+    def resolve_status_text(obj: Any) -> str:
+        return glossary.display("petition_status", _field(obj, "status"))
+
+    @staticmethod
+    def resolve_channel_text(obj: Any) -> str:
+        return glossary.display("petition_channel", _field(obj, "channel"))
+
+
+def _field(obj: Any, name: str) -> str:
+    return obj.get(name, "") if isinstance(obj, dict) else getattr(obj, name, "")
 
 
 class PetitionDetailOut(PetitionOut):

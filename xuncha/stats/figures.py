@@ -26,6 +26,7 @@ from xuncha.inspections.models import Inspection, Round, TeamMember
 from xuncha.organizations.models import Committee, Term, Unit
 from xuncha.petitions.models import Petition
 from xuncha.rectification.models import OPEN_MEASURE, Measure, MeasureStatus
+from xuncha.teamwork.models import SelfFoundProblem
 
 APPROVED_PROBLEM = [ProblemStatus.TEAM_APPROVED, ProblemStatus.SIGNED]
 ACTIVE_INSPECTION = [s for s in STARTED if s not in ("closed",)]
@@ -77,6 +78,10 @@ class Figures:
     petitions_late: int = 0
     problems_category: Counter = field(default_factory=Counter)  # by category name
     problems_immediate: int = 0
+    #: problems the units found themselves before the inspection (自查), and of them fixed
+    #: at once (即知即改): counted apart from the teams' problems
+    self_found: int = 0
+    self_found_fixed: int = 0
     clues_status: Counter = field(default_factory=Counter)
     clues_handling: Counter = field(default_factory=Counter)
     clues_outcome: Counter = field(default_factory=Counter)
@@ -236,6 +241,15 @@ def compute(committee_ids: list[int], f: Filters, *, today: datetime.date) -> di
         if r["immediate"]:
             fig.problems_immediate += r["n"]
 
+    self_found = SelfFoundProblem.objects.filter(committee_id__in=ids).filter(
+        _via_inspection("inspection__", f), _range("self_check__submitted_at", f,
+                                                   datetime_field=True))
+    for r in self_found.values("committee_id").annotate(
+            n=Count("*"), n_fixed=Count("fixed_on")).order_by():
+        fig = figures[r["committee_id"]]
+        fig.self_found += r["n"]
+        fig.self_found_fixed += r["n_fixed"]
+
     clues = Clue.objects.filter(committee_id__in=ids).filter(
         _range("created_at", f, datetime_field=True), _via_inspection("inspection__", f))
     for r in clues.values("committee_id", "status", "handling", "outcome").annotate(
@@ -278,7 +292,7 @@ class Rollup:
 def rollup(committee: Committee, f: Filters, *, today: datetime.date | None = None,
            fresh: bool = False) -> Rollup:
     today = today or timezone.localdate()
-    key = f"stats:v1:{committee.pk}:{today.isoformat()}:{f.key()}"
+    key = f"stats:v2:{committee.pk}:{today.isoformat()}:{f.key()}"
     if not fresh:
         hit = cache.get(key)
         if hit is not None:

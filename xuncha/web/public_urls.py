@@ -6,7 +6,7 @@ import importlib
 
 app_name = "public"
 urlpatterns: list = []
-for _app in ("inspections", "petitions", "rectification", "evaluations"):
+for _app in ("inspections", "petitions", "rectification", "evaluations", "teamwork"):
     try:
         _module = importlib.import_module(f"xuncha.{_app}.public_urls")
     except ModuleNotFoundError as exc:

@@ -168,7 +168,9 @@ def snapshot(app: str, state_apps=None) -> dict[str, dict]:
 DERIVED = {"petitions.petitionband": None, "petitions.petition": {"search_text"}}
 #: Petitions go back further than one step: before the data migration that fills the
 #: identity masks and rebuilds the search index and the duplicate keys (0004_reindex).
-OLDEST = {"petitions": "0002_postgres_search"}
+#: Rectification likewise: its previous migration (0002) needs findings 0005, which needs
+#: petitions 0006 — gone with petitions' way back — so it goes back to 0001.
+OLDEST = {"petitions": "0002_postgres_search", "rectification": "0001_initial"}
 
 
 class PreviousReleaseTests(MigrationTestCase):

@@ -38,6 +38,8 @@ from xuncha.petitions import intake as petitions
 from xuncha.rectification import measures as rectification
 from xuncha.rectification.models import PlanVersion
 from xuncha.rectification.plans import plan_submit
+from xuncha.teamwork.models import SelfCheck, SelfFoundProblem
+from xuncha.teamwork.reports import conduct_report_record
 
 D = datetime.date
 GOOD = {200, 302}
@@ -119,6 +121,14 @@ class PermissionMatrixTests(WorldTestCase):
         self.announcement = announcements.announcement_create(
             actor=self.office, text="东湖区委第三巡察组进驻区教育局开展常规巡察。")
         self.token, _secret = accounts.token_create(user=self.office, name="矩阵测试")
+        self.conduct = conduct_report_record(actor=self.office, team=self.team_obj,
+                                             source="phone", inspector=self.insp_a2,
+                                             content="来电反映巡察组成员接受被巡察单位宴请。")
+        check = SelfCheck.objects.create(inspection=self.inspection, summary="巡察前自查情况。",
+                                         submitted_by=self.liaison)
+        self.self_found = SelfFoundProblem.objects.create(
+            self_check=check, inspection=self.inspection, committee=self.county, number=1,
+            text="食堂账目未按月公开。")
         self.event = Event.objects.filter(committee_id=self.county.pk).order_by("-seq").first()
 
     # -- the objects behind each route ---------------------------------------------------------
@@ -236,6 +246,21 @@ class PermissionMatrixTests(WorldTestCase):
             "announcements:detail": {"pk": self.announcement.pk},
             "announcements:apply": {"pk": self.announcement.pk},
             "stats:measure_detail": {"pk": self.measure.pk},
+            "teamwork:team_pledges": {"pk": self.team_obj.pk},
+            "teamwork:pledge_sign": {"pk": self.member.pk},
+            "teamwork:pledge_record_paper": {"pk": self.member.pk},
+            **{f"teamwork:report_{step}": {"pk": self.conduct.pk} for step in (
+                "detail", "transfer", "conclude", "accountability")},
+            "teamwork:self_check": {"pk": i},
+            "teamwork:self_check_submit": {"pk": i},
+            "teamwork:self_found_fixed": {"pk": self.self_found.pk},
+            "teamwork:team_appraisals": {"pk": self.team_obj.pk},
+            **{f"teamwork:appraisal_{step}": {"pk": self.member.pk} for step in (
+                "draft", "confirm", "send")},
+            "teamwork:inspector_record": {"pk": self.insp_a2.pk},
+            "teamwork:inspector_record_docx": {"pk": self.insp_a2.pk},
+            **{f"teamwork:{name}": {"pk": self.team_obj.pk} for name in (
+                "branch", "branch_secretary", "branch_meeting")},
         }
 
     #: Who reads each object in county A (positive control; GET must answer 200).
@@ -246,10 +271,15 @@ class PermissionMatrixTests(WorldTestCase):
         "findings:report_detail": "office", "rectification:measure_detail": "liaison",
         "rectification:overview": "liaison", "evaluations:detail": "office",
         "announcements:detail": "office", "stats:measure_detail": "office",
-        "findings:feedback_detail": "office",
+        "findings:feedback_detail": "office", "teamwork:report_detail": "office",
+        "teamwork:team_pledges": "team", "teamwork:self_check": "liaison",
+        "teamwork:branch": "team", "teamwork:inspector_record": "office",
     }
     #: The liaison reads the problems fed back to its unit (a page without the evidence),
     #: and nothing else of the case file.
+    #: Reports about a team never reach a team account (nor the liaison, nor the leading
+    #: group): only the office and, once transferred, the discipline body.
+    TEAM_NEVER = ("teamwork:report_",)
     LIAISON_NEVER = ("petitions:", "findings:clue", "findings:report", "findings:activity",
                      "findings:problem_file", "findings:problem_edit")
 
@@ -291,6 +321,9 @@ class PermissionMatrixTests(WorldTestCase):
                     elif persona == "liaison" and name.startswith(self.LIAISON_NEVER) and (
                             status not in REFUSED):
                         failures.append(where + " (the liaison reads case files)")
+                    elif name.startswith(self.TEAM_NEVER) and status not in REFUSED and (
+                            persona in ("team", "team_b", "liaison", "leader")):
+                        failures.append(where + " (a report about the team reaches it)")
             self.client.logout()
         self.assertEqual(failures, [])
 

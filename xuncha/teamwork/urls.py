@@ -1,0 +1,41 @@
+from django.urls import path
+
+from . import views, views_team
+
+app_name = "teamwork"
+urlpatterns = [
+    path("teams/<int:pk>/pledges/", views.team_pledges_view, name="team_pledges"),
+    path("members/<int:pk>/do/sign/", views.pledge_sign_view, name="pledge_sign"),
+    path("members/<int:pk>/do/record-paper/", views.pledge_record_paper_view,
+         name="pledge_record_paper"),
+    path("settings/", views.settings_view, name="settings"),
+    path("settings/do/pledge-text/", views.pledge_text_view, name="pledge_text"),
+    path("settings/do/supervision/", views.supervision_view, name="supervision"),
+    path("reports/", views.report_list_view, name="report_list"),
+    path("reports/new/", views.report_record_view, name="report_record"),
+    path("reports/<int:pk>/", views.report_detail_view, name="report_detail"),
+    path("reports/<int:pk>/do/transfer/", views.report_transfer_view, name="report_transfer"),
+    path("reports/<int:pk>/do/conclude/", views.report_conclude_view, name="report_conclude"),
+    path("reports/<int:pk>/do/accountability/", views.report_accountability_view,
+         name="report_accountability"),
+    path("inspections/<int:pk>/self-check/", views.self_check_view, name="self_check"),
+    path("inspections/<int:pk>/do/self-check/", views.self_check_submit_view,
+         name="self_check_submit"),
+    path("self-found/<int:pk>/do/fixed/", views.self_found_fixed_view, name="self_found_fixed"),
+    path("teams/<int:pk>/appraisals/", views_team.team_appraisals_view, name="team_appraisals"),
+    path("members/<int:pk>/do/appraisal-draft/", views_team.appraisal_draft_view,
+         name="appraisal_draft"),
+    path("members/<int:pk>/do/appraisal-confirm/", views_team.appraisal_confirm_view,
+         name="appraisal_confirm"),
+    path("members/<int:pk>/do/appraisal-send/", views_team.appraisal_send_view,
+         name="appraisal_send"),
+    path("inspectors/<int:pk>/record/", views_team.inspector_record_view,
+         name="inspector_record"),
+    path("inspectors/<int:pk>/record.docx", views_team.inspector_record_docx_view,
+         name="inspector_record_docx"),
+    path("teams/<int:pk>/branch/", views_team.branch_view, name="branch"),
+    path("teams/<int:pk>/branch/do/secretary/", views_team.branch_secretary_view,
+         name="branch_secretary"),
+    path("teams/<int:pk>/branch/do/meeting/", views_team.meeting_record_view,
+         name="branch_meeting"),
+]
