@@ -8,7 +8,7 @@ from xuncha.organizations.models import Inspector
 from xuncha.petitions.forms import IdentityFields
 from xuncha.web.forms import DateInput
 
-from .models import MeetingKind, ReportSource, SanctionKind
+from .models import MeetingKind, ReportSource, SanctionKind, grade_text
 
 
 class SignForm(forms.Form):
@@ -123,7 +123,7 @@ class AppraisalForm(forms.Form):
 
     def __init__(self, *args, grades, **kwargs):
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["grade"]).choices = [(g, g) for g in grades]
+        cast(forms.ChoiceField, self.fields["grade"]).choices = [(g, grade_text(g)) for g in grades]
 
 
 class SecretaryForm(forms.Form):

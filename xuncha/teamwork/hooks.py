@@ -77,7 +77,7 @@ def _self_check_items(user: User, clock: Clock) -> list[TodoItem]:
         inspection = problem.inspection
         items.append(TodoItem(
             kind="self_found_fix",
-            label=gettext("Fix self-found problem %(number)d (即知即改)") % {
+            label=gettext("Fix at once (即知即改) self-found problem %(number)d") % {
                 "number": problem.number},
             subject=str(inspection), url=reverse("teamwork:self_check", args=[inspection.pk]),
             committee_id=inspection.committee_id, due=None, level="grey",
@@ -93,8 +93,8 @@ def _appraisal_items(user: User) -> list[TodoItem]:
             "team__round__committee", "inspector__cadre").order_by("pk")[:PER_KIND]:
         items.append(TodoItem(
             kind="appraisal_draft",
-            label=gettext("Appraise %(name)s (综合鉴定)") % {"name": member.inspector.cadre.name},
-            subject=f"{member.team.round.name}{member.team.name}",
+            label=gettext("Appraisal (综合鉴定) of %(name)s") % {"name": member.inspector.cadre.name},
+            subject=f"{member.team.round.name} {member.team.name}",
             url=reverse("teamwork:team_appraisals", args=[member.team_id]),
             committee_id=member.team.round.committee_id, due=None, level="grey",
             asked_by=gettext("Inspection office"), mine=True, key=f"appraisal_draft:{member.pk}"))
@@ -104,7 +104,7 @@ def _appraisal_items(user: User) -> list[TodoItem]:
             kind="appraisal_confirm",
             label=gettext("Confirm the appraisal of %(name)s") % {
                 "name": appraisal.inspector.cadre.name},
-            subject=f"{appraisal.team.round.name}{appraisal.team.name}",
+            subject=f"{appraisal.team.round.name} {appraisal.team.name}",
             url=reverse("teamwork:team_appraisals", args=[appraisal.team_id]),
             committee_id=appraisal.committee_id, due=None, level="grey",
             asked_by=str(appraisal.drafted_by), mine=False,
@@ -123,7 +123,7 @@ def teamwork_todo(user: User) -> list[TodoItem]:
             "team__round__committee").order_by("pk")[:PER_KIND]:
         items.append(TodoItem(
             kind="pledge_sign", label=gettext("Sign the integrity pledge"),
-            subject=f"{member.team.round.name}{member.team.name}",
+            subject=f"{member.team.round.name} {member.team.name}",
             url=reverse("teamwork:team_pledges", args=[member.team_id]),
             committee_id=member.team.round.committee_id, due=None, level="grey",
             asked_by=gettext("Inspection office"), mine=True, key=f"pledge_sign:{member.pk}"))
@@ -133,7 +133,7 @@ def teamwork_todo(user: User) -> list[TodoItem]:
         items.append(TodoItem(
             kind="conduct_report", label=gettext("Handle the report about a team") if office
             else gettext("Conclude the transferred report about a team"),
-            subject=f"{report.team.round.name}{report.team.name}",
+            subject=f"{report.team.round.name} {report.team.name}",
             url=reverse("teamwork:report_detail", args=[report.pk]),
             committee_id=report.committee_id, due=None, level=clock.level(None),
             asked_by=gettext("Inspection office"), mine=False,
@@ -144,7 +144,7 @@ def teamwork_todo(user: User) -> list[TodoItem]:
             kind="inspector_accountability",
             label=gettext("Record the accountability of %(name)s") % {
                 "name": report.inspector.cadre.name if report.inspector else ""},
-            subject=f"{report.team.round.name}{report.team.name}",
+            subject=f"{report.team.round.name} {report.team.name}",
             url=reverse("teamwork:report_detail", args=[report.pk]),
             committee_id=report.committee_id, due=None, level="grey",
             asked_by=gettext("Discipline inspection and supervision commission"), mine=False,

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 #: The committee's pledge when it has written none: the seed's 八个严禁 and four
@@ -117,7 +118,7 @@ class ConductPolicy(models.Model):
         verbose_name_plural = _("conduct policies")
 
     def __str__(self) -> str:
-        return f"conduct of {self.committee_id}"
+        return gettext("Conduct settings of committee %(committee)s") % {"committee": self.committee_id}
 
     @property
     def audit_committee_id(self):
@@ -253,7 +254,7 @@ class SelfCheck(models.Model):
         verbose_name_plural = _("self-check reports")
 
     def __str__(self) -> str:
-        return f"self-check {self.inspection_id}"
+        return gettext("Self-check of inspection %(inspection)s") % {"inspection": self.inspection_id}
 
     @property
     def audit_committee_id(self):
@@ -302,6 +303,15 @@ class SelfFoundProblem(models.Model):
 
 #: The grades of the 综合鉴定 when the committee has set none.
 DEFAULT_GRADES = ["优秀", "称职", "基本称职", "不称职"]
+#: The readers' names of the default grades (a committee's own grades are shown as written).
+DEFAULT_GRADE_LABELS = {"优秀": _("Excellent"), "称职": _("Competent"),
+                        "基本称职": _("Basically competent"), "不称职": _("Not competent")}
+
+
+def grade_text(grade: str) -> str:
+    """A grade as the reader reads it: the default grades in the reader's language."""
+    label = DEFAULT_GRADE_LABELS.get(grade)
+    return str(label) if label is not None else grade
 
 
 class AppraisalStatus(models.TextChoices):
@@ -347,6 +357,10 @@ class Appraisal(models.Model):
         return f"{self.inspector_id} {self.grade}"
 
     @property
+    def grade_text(self) -> str:
+        return grade_text(self.grade)
+
+    @property
     def audit_committee_id(self):
         return self.committee_id
 
@@ -370,7 +384,7 @@ class Branch(models.Model):
         verbose_name_plural = _("temporary party branches")
 
     def __str__(self) -> str:
-        return f"branch of {self.team_id}"
+        return gettext("Temporary party branch of team %(team)s") % {"team": self.team_id}
 
     @property
     def audit_committee_id(self):

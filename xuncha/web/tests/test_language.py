@@ -57,7 +57,7 @@ SLUGS = {"organizations:import": ["units", "cadres"],
          "organizations:import_template": ["units", "cadres"],
          "organizations:export": ["units", "cadres", "inspectors"]}
 #: Files in Chinese in both languages (see ``Crawl.read``); the stats report is not one.
-CHINESE_FILES = ("inspections:notice_docx", "findings:report_docx", "findings:feedback_docx",
+CHINESE_FILES = ("inspections:notice_docx", "teamwork:inspector_record_docx", "findings:report_docx", "findings:feedback_docx",
                  "evaluations:ballot_docx", "public:notice_docx",
                  "organizations:import_template", "petitions:import_template",
                  "organizations:export", "rectification:ledger_export")
